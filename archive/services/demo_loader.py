@@ -1,0 +1,365 @@
+"""Builds the demo archive: every festival from the product data, customs, recordings,
+collections, people and demo users. Idempotent: a second run finds everything in place and
+writes nothing (no new revisions, no new accession numbers).
+"""
+
+import json
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from ..access import AccessLevel
+from ..models import (
+    CollectionItem,
+    CollectionPage,
+    ConsentRecord,
+    CustomPage,
+    EthnicGroup,
+    FestivalPage,
+    FormerProvince,
+    Person,
+    Province,
+    RecordContributor,
+    RecordingPage,
+    RecordPage,
+    VernacularTitle,
+)
+from ..rights import RightsStatement
+from .reference_data import DATA_DIR, LoadReport, load_reference_data, read_csv, upsert
+from .site_setup import ensure_site_tree, section
+from .slugs import ascii_slug
+
+DEMO_PASSWORD = "demo-2026"
+OFFICERS_GROUP = "Cultural officers"
+TEACHERS_GROUP = "Teachers"
+
+
+def read_json(name: str):
+    with open(DATA_DIR / name, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def nfc(value):
+    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
+
+
+def split_names(cell: str) -> list[str]:
+    return [part.strip() for part in (cell or "").split(";") if part.strip()]
+
+
+@dataclass
+class Lookups:
+    """Name -> object maps, built once, so each record costs no extra queries to resolve."""
+
+    groups: dict[str, EthnicGroup] = field(default_factory=dict)
+    provinces: dict[str, Province] = field(default_factory=dict)
+    former: dict[str, FormerProvince] = field(default_factory=dict)
+    missing: set[str] = field(default_factory=set)
+
+    @classmethod
+    def build(cls) -> "Lookups":
+        from search.folding import fold
+
+        lookups = cls()
+        aliases = read_json("aliases.json") if (DATA_DIR / "aliases.json").exists() else {}
+        for group in EthnicGroup.objects.all():
+            for name in [group.name_vi, *group.other_names_list]:
+                lookups.groups.setdefault(fold(name), group)
+        for alias, target in aliases.get("group_aliases", aliases).items():
+            group = lookups.groups.get(fold(target))
+            if group and isinstance(target, str):
+                lookups.groups[fold(alias)] = group
+        lookups.provinces = {fold(p.name): p for p in Province.objects.all()}
+        lookups.former = {fold(p.name): p for p in FormerProvince.objects.all()}
+        return lookups
+
+    def _get(self, table: dict, name: str):
+        from search.folding import fold
+
+        found = table.get(fold(name))
+        if found is None:
+            self.missing.add(name)
+        return found
+
+    def group_list(self, names) -> list[EthnicGroup]:
+        return [g for g in (self._get(self.groups, n) for n in names) if g]
+
+    def province_list(self, names) -> list[Province]:
+        return [p for p in (self._get(self.provinces, n) for n in names) if p]
+
+    def former_list(self, names) -> list[FormerProvince]:
+        return [p for p in (self._get(self.former, n) for n in names) if p]
+
+
+def _inline_rows(page, relation: str, fields: tuple[str, ...]) -> list[tuple]:
+    return [tuple(getattr(row, f) for f in fields) for row in getattr(page, relation).all()]
+
+
+def upsert_page(parent, model, slug: str, values: dict, m2m: dict, inlines: dict, report):
+    """Create or update a demo page, publishing a revision only when something differs."""
+    page = model.objects.child_of(parent).filter(slug=slug).first()
+    created = page is None
+    if created:
+        page = model(slug=slug, **values)
+    changed = created
+    for key, value in values.items():
+        if getattr(page, key) != value:
+            setattr(page, key, value)
+            changed = True
+    for key, objs in m2m.items():
+        wanted = sorted(o.pk for o in objs)
+        current = [] if created else sorted(getattr(page, key).values_list("pk", flat=True))
+        if wanted != current:
+            getattr(page, key).set(objs)
+            changed = True
+    for relation, (row_model, fields, rows) in inlines.items():
+        current = [] if created else _inline_rows(page, relation, fields)
+        if [tuple(r) for r in rows] != current:
+            setattr(page, relation, [row_model(**dict(zip(fields, r, strict=True))) for r in rows])
+            changed = True
+    if created:
+        parent.add_child(instance=page)
+    if changed:
+        page.save_revision().publish()
+    report.count(None if created else changed)
+    return page
+
+
+def _common(entry: dict, lookups: Lookups, *, default_access=AccessLevel.PUBLIC):
+    values = {
+        "title_vi": nfc(entry["title_vi"]),
+        "title_en": nfc(entry.get("title_en", "")),
+        "summary_vi": nfc(entry.get("summary_vi", "")),
+        "summary_en": nfc(entry.get("summary_en", "")),
+        "rights_statement": entry.get("rights") or RightsStatement.NOT_EVALUATED,
+        "licence": entry.get("licence", ""),
+        "access_level": entry.get("access_level", default_access),
+        "access_note_vi": nfc(entry.get("access_note_vi", "")),
+        "access_note_en": nfc(entry.get("access_note_en", "")),
+        "is_demo": True,
+    }
+    date = entry.get("date") or entry.get("recording_date") or {}
+    values.update(
+        date_precision=date.get("precision", ""),
+        date_year=date.get("year"),
+        date_month=date.get("month"),
+        date_day=date.get("day"),
+    )
+    body_vi, body_en = entry.get("body_vi", ""), entry.get("body_en", "")
+    values["body_vi"] = _paragraphs(body_vi)
+    values["body_en"] = _paragraphs(body_en)
+    m2m = {
+        "ethnic_groups": lookups.group_list(entry.get("ethnic_groups", [])),
+        "provinces": lookups.province_list(entry.get("provinces_2025", [])),
+        "former_provinces": lookups.former_list(entry.get("former_provinces", [])),
+    }
+    vernacular = [
+        (nfc(v["text"]), v["lang"], v.get("script", "")) for v in entry.get("vernacular_titles", [])
+    ]
+    inlines = {"vernacular_titles": (VernacularTitle, ("text", "language", "script"), vernacular)}
+    return values, m2m, inlines
+
+
+def _paragraphs(text) -> list:
+    """Plain demo prose -> StreamField paragraphs, in a stable shape for comparison."""
+    if isinstance(text, list):
+        text = "\n\n".join(text)
+    from django.utils.html import escape
+
+    parts = [p.strip() for p in nfc(text or "").split("\n\n") if p.strip()]
+    return [("paragraph", f"<p>{escape(p)}</p>") for p in parts]
+
+
+def load_festivals(home, lookups, report):
+    extra = {nfc(k): v for k, v in read_json("festivals_extra.json").items()}
+    parent = section(home, "festivals")
+    for row in read_csv("festivals.csv"):
+        info = extra.get(row["name_vi"], {})
+        entry = {
+            "title_vi": row["name_vi"],
+            "title_en": row["name_en"],
+            "summary_vi": info.get("summary_vi", ""),
+            "summary_en": row["short_description_en"],
+            "body_vi": info.get("body_vi", ""),
+            "body_en": info.get("body_en", ""),
+            "ethnic_groups": split_names(row["ethnic_group"]),
+            "provinces_2025": split_names(row["provinces_2025"]),
+            "former_provinces": split_names(row["provinces"]),
+            "rights": RightsStatement.NOT_EVALUATED,
+            "licence": "CC-BY-SA-4.0",
+        }
+        values, m2m, inlines = _common(entry, lookups)
+        values["is_demo"] = False  # festival facts come from cited sources, not placeholders
+        values.update(
+            calendar=info.get("calendar")
+            or ("lunar" if row["calendar"].startswith("lunar") else "solar"),
+            month=info.get("month"),
+            day_start=info.get("day_start"),
+            day_end=info.get("day_end"),
+            recurrence_note_vi=nfc(info.get("recurrence_note_vi", "")),
+            recurrence_note_en=nfc(info.get("recurrence_note_en", "") or row["day"]),
+            duration_days=info.get("duration_days"),
+            rituals_vi="\n".join(info.get("rituals_vi", [])),
+            rituals_en="\n".join(info.get("rituals_en", [])),
+            heritage_status=info.get("heritage_status", "none"),
+            heritage_note=row["unesco_status"][:255],
+            source=row["source"],
+            unverified=bool(info.get("unverified")),
+        )
+        upsert_page(parent, FestivalPage, ascii_slug(row["name_vi"]), values, m2m, inlines, report)
+
+
+def load_customs(home, lookups, report):
+    parent = section(home, "customs")
+    for entry in read_json("customs.json"):
+        values, m2m, inlines = _common(entry, lookups)
+        values["category"] = entry["category"]
+        page = upsert_page(parent, CustomPage, entry["slug"], values, m2m, inlines, report)
+        _set_tags(page, entry.get("subjects_vi", []))
+
+
+def _set_tags(page, tags):
+    wanted = sorted(nfc(t) for t in tags)
+    if sorted(page.subjects.names()) != wanted:
+        page.subjects.set(wanted)
+        page.save_revision().publish()
+
+
+def _person(name: str, group, report) -> Person:
+    person, changed = upsert(Person, {"name": nfc(name)}, {"is_demo": True, "ethnic_group": group})
+    report.count(changed)
+    return person
+
+
+def load_recordings(home, lookups, report):
+    parent = section(home, "recordings")
+    for entry in read_json("recordings.json"):
+        values, m2m, inlines = _common(entry, lookups)
+        segments = entry.get("transcript_segments", [])
+        values.update(
+            language=entry["language_iso"][:3],
+            dialect=entry.get("dialect", ""),
+            genre=entry["genre"],
+            recording_place=nfc(entry.get("recording_place", "")),
+            transcript="\n".join(nfc(s.get("text_vi", "")) for s in segments),
+            translation_vi="\n".join(nfc(s.get("text_vi", "")) for s in segments),
+            translation_en="\n".join(nfc(s.get("text_en", "")) for s in segments),
+        )
+        groups = m2m["ethnic_groups"]
+        speakers = [
+            (_person(s["name"], groups[0] if groups else None, report), s["role"])
+            for s in entry.get("speakers", [])
+        ]
+        inlines["contributors"] = (RecordContributor, ("person", "role"), speakers)
+        page = upsert_page(parent, RecordingPage, entry["slug"], values, m2m, inlines, report)
+        if entry.get("access_level") == AccessLevel.GROUPS:
+            wanted = [
+                Group.objects.get_or_create(name=n)[0] for n in entry.get("allowed_groups", [])
+            ]
+            if sorted(g.pk for g in wanted) != sorted(
+                page.allowed_groups.values_list("pk", flat=True)
+            ):
+                page.allowed_groups.set(wanted)
+                page.save_revision().publish()
+        for consent in entry.get("consent", []):
+            person = _person(consent["person"], groups[0] if groups else None, report)
+            _, changed = upsert(
+                ConsentRecord,
+                {"person": person, "scope": consent["scope"], "record": page},
+                {
+                    "given_on": consent["given_on"],
+                    "withdrawn_on": consent.get("withdrawn_on"),
+                    "evidence": nfc(consent.get("evidence", "Demo consent record.")),
+                },
+            )
+            report.count(changed)
+
+
+def _resolve_member(ref: str, home) -> RecordPage | None:
+    kind, _, key = ref.partition(":")
+    if kind == "festival":
+        return FestivalPage.objects.filter(slug=ascii_slug(key)).first()
+    model = {"custom": CustomPage, "recording": RecordingPage}.get(kind)
+    return model.objects.filter(slug=key).first() if model else None
+
+
+def load_collections(home, report):
+    parent = section(home, "collections")
+    for entry in read_json("collections.json"):
+        members = [m for m in (_resolve_member(r, home) for r in entry.get("members", [])) if m]
+        values = {
+            "title_vi": nfc(entry["title_vi"]),
+            "title_en": nfc(entry.get("title_en", "")),
+            "description_vi": nfc(entry.get("description_vi", "")),
+            "description_en": nfc(entry.get("description_en", "")),
+        }
+        rows = [(m, "") for m in members]
+        inlines = {"items": (CollectionItem, ("record", "note"), rows)}
+        upsert_page(parent, CollectionPage, entry["slug"], values, {}, inlines, report)
+
+
+def ensure_demo_users(report) -> list[tuple[str, str, str]]:
+    """Demo accounts, printed by the command so a newcomer can sign in."""
+    User = get_user_model()
+    officers, _ = Group.objects.get_or_create(name=OFFICERS_GROUP)
+    Group.objects.get_or_create(name=TEACHERS_GROUP)
+    wanted_perms = Permission.objects.filter(
+        content_type__app_label__in=["archive", "wagtailadmin", "wagtailimages", "wagtaildocs"],
+    ).exclude(codename__startswith="delete_")
+    if set(officers.permissions.all()) != set(wanted_perms):
+        officers.permissions.set(wanted_perms)
+    accounts = [
+        ("admin", "Superuser", True, []),
+        ("officer", "Cultural officer", False, [officers]),
+        ("elder", "Community member (Ê Đê elders)", False, []),
+    ]
+    created = []
+    for username, role, superuser, groups in accounts:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username, is_staff=True, is_superuser=superuser)
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            report.count(None)
+        if groups:
+            user.groups.add(*groups)
+        created.append((username, DEMO_PASSWORD, role))
+    elders = Group.objects.filter(name__icontains="Ê Đê").first()
+    if elders:
+        User.objects.get(username="elder").groups.add(elders)
+    return created
+
+
+def _grant_page_permissions():
+    """Officers may add, edit and publish under the home page (Wagtail page permissions)."""
+    from wagtail.models import GroupPagePermission
+
+    from heritage.models import HomePage
+
+    officers = Group.objects.get(name=OFFICERS_GROUP)
+    home = HomePage.objects.first()
+    for codename in ("add_page", "change_page", "publish_page"):
+        perm = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+        GroupPagePermission.objects.get_or_create(group=officers, page=home, permission=perm)
+    access_admin = Permission.objects.get(
+        content_type__app_label="wagtailadmin", codename="access_admin"
+    )
+    officers.permissions.add(access_admin)
+
+
+@transaction.atomic
+def load_demo() -> tuple[LoadReport, list[tuple[str, str, str]]]:
+    report = load_reference_data()
+    home = ensure_site_tree()
+    lookups = Lookups.build()
+    load_festivals(home, lookups, report)
+    load_customs(home, lookups, report)
+    load_recordings(home, lookups, report)
+    load_collections(home, report)
+    accounts = ensure_demo_users(report)
+    _grant_page_permissions()
+    report.notes.extend(sorted(f"unknown name: {n}" for n in lookups.missing))
+    return report, accounts

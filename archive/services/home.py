@@ -1,0 +1,27 @@
+"""The home page: featured records and the next festivals, for the visitor at hand."""
+
+from ..lunar import today_in_vietnam
+from ..models import CollectionPage, FestivalPage, RecordPage
+
+
+def upcoming_festivals(user, limit: int = 6, today=None):
+    """Visible festivals sorted by their next solar date (computed from lunar dates)."""
+    today = today or today_in_vietnam()
+    dated = []
+    for festival in FestivalPage.objects.visible_to(user):
+        occurrences = festival.next_occurrences(after=today, count=1)
+        if occurrences:
+            dated.append((occurrences[0], festival))
+    dated.sort(key=lambda pair: pair[0].start)
+    return dated[:limit]
+
+
+def home_context(page, request) -> dict:
+    user = request.user
+    return {
+        "featured": RecordPage.objects.visible_to(user)
+        .order_by("-first_published_at")
+        .specific()[:6],
+        "upcoming": upcoming_festivals(user),
+        "collections": CollectionPage.objects.live().order_by("title")[:6],
+    }

@@ -1,0 +1,25 @@
+"""Tell a newcomer exactly which system tools are missing and how to install them."""
+
+import shutil
+import sys
+
+TOOLS = {
+    "ffmpeg": ("ffmpeg", "transcoding audio and video"),
+    "ffprobe": ("ffmpeg", "reading media properties"),
+    "pdftoppm": ("poppler-utils", "PDF thumbnails"),
+}
+
+
+def main() -> int:
+    missing = [(cmd, pkg, why) for cmd, (pkg, why) in TOOLS.items() if not shutil.which(cmd)]
+    if not missing:
+        return 0
+    packages = sorted({pkg for _, pkg, _ in missing})
+    for cmd, pkg, why in missing:
+        print(f"Missing system tool '{cmd}' (Debian package {pkg}), needed for {why}.")
+    print(f"Install with:  sudo apt-get install -y {' '.join(packages)}")
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
