@@ -57,6 +57,7 @@ class Lookups:
     groups: dict[str, EthnicGroup] = field(default_factory=dict)
     provinces: dict[str, Province] = field(default_factory=dict)
     former: dict[str, FormerProvince] = field(default_factory=dict)
+    tokens: dict[str, list] = field(default_factory=dict)
     missing: set[str] = field(default_factory=set)
 
     @classmethod
@@ -64,16 +65,25 @@ class Lookups:
         from search.folding import fold
 
         lookups = cls()
-        aliases = read_json("aliases.json") if (DATA_DIR / "aliases.json").exists() else {}
+        aliases = read_json("aliases.json")
         for group in EthnicGroup.objects.all():
             for name in [group.name_vi, *group.other_names_list]:
                 lookups.groups.setdefault(fold(name), group)
-        for alias, target in aliases.get("group_aliases", aliases).items():
-            group = lookups.groups.get(fold(target))
-            if group and isinstance(target, str):
-                lookups.groups[fold(alias)] = group
+        for alias, target in aliases.get("group_aliases", {}).items():
+            if fold(target) in lookups.groups:
+                lookups.groups[fold(alias)] = lookups.groups[fold(target)]
         lookups.provinces = {fold(p.name): p for p in Province.objects.all()}
         lookups.former = {fold(p.name): p for p in FormerProvince.objects.all()}
+        for alias, target in aliases.get("province_aliases", {}).items():
+            for table in (lookups.provinces, lookups.former):
+                if fold(target) in table:
+                    table[fold(alias)] = table[fold(target)]
+        # Cells such as "most ethnic groups" or "nationwide" name no single group or place.
+        lookups.tokens = {
+            fold(token): [lookups.groups[fold(g)] for g in spec.get("groups", [])]
+            for token, spec in aliases.get("festival_group_tokens", {}).items()
+        }
+        lookups.tokens.update({fold(t): [] for t in aliases.get("province_tokens", {})})
         return lookups
 
     def _get(self, table: dict, name: str):
@@ -85,17 +95,55 @@ class Lookups:
         return found
 
     def group_list(self, names) -> list[EthnicGroup]:
-        return [g for g in (self._get(self.groups, n) for n in names) if g]
+        from search.folding import fold
+
+        found = []
+        for name in names:
+            if fold(name) in self.tokens:
+                found.extend(self.tokens[fold(name)])
+            elif group := self._get(self.groups, name):
+                found.append(group)
+        return list(dict.fromkeys(found))
 
     def province_list(self, names) -> list[Province]:
-        return [p for p in (self._get(self.provinces, n) for n in names) if p]
+        return self._places(self.provinces, names)
 
     def former_list(self, names) -> list[FormerProvince]:
-        return [p for p in (self._get(self.former, n) for n in names) if p]
+        return self._places(self.former, names)
+
+    def _places(self, table, names):
+        from search.folding import fold
+
+        names = [n for n in names if fold(n) not in self.tokens]
+        return list(dict.fromkeys(p for p in (self._get(table, n) for n in names) if p))
+
+
+def same_value(obj, name: str, wanted) -> bool:
+    """Compare as the database would store it, so a rerun sees no spurious change."""
+    from wagtail.fields import StreamField
+
+    field = obj._meta.get_field(name)
+    current = getattr(obj, name)
+    if isinstance(field, StreamField):
+        return _stream_signature(current) == [(t, v) for t, v in wanted]
+    # modeltranslation stores an empty translation as NULL; both mean "no text".
+    if current in (None, "") and wanted in (None, ""):
+        return True
+    return current == field.to_python(wanted)
+
+
+def _stream_signature(value) -> list[tuple[str, str]]:
+    return [(child.block_type, getattr(child.value, "source", str(child.value))) for child in value]
+
+
+def _row_key(values) -> tuple:
+    # Compare related objects by primary key: a FestivalPage and its RecordPage row are equal
+    # for our purpose but not under Django's model equality.
+    return tuple(getattr(v, "pk", v) for v in values)
 
 
 def _inline_rows(page, relation: str, fields: tuple[str, ...]) -> list[tuple]:
-    return [tuple(getattr(row, f) for f in fields) for row in getattr(page, relation).all()]
+    return [_row_key(getattr(row, f) for f in fields) for row in getattr(page, relation).all()]
 
 
 def upsert_page(parent, model, slug: str, values: dict, m2m: dict, inlines: dict, report):
@@ -106,7 +154,7 @@ def upsert_page(parent, model, slug: str, values: dict, m2m: dict, inlines: dict
         page = model(slug=slug, **values)
     changed = created
     for key, value in values.items():
-        if getattr(page, key) != value:
+        if not same_value(page, key, value):
             setattr(page, key, value)
             changed = True
     for key, objs in m2m.items():
@@ -117,7 +165,7 @@ def upsert_page(parent, model, slug: str, values: dict, m2m: dict, inlines: dict
             changed = True
     for relation, (row_model, fields, rows) in inlines.items():
         current = [] if created else _inline_rows(page, relation, fields)
-        if [tuple(r) for r in rows] != current:
+        if [_row_key(r) for r in rows] != current:
             setattr(page, relation, [row_model(**dict(zip(fields, r, strict=True))) for r in rows])
             changed = True
     if created:
@@ -135,7 +183,7 @@ def _common(entry: dict, lookups: Lookups, *, default_access=AccessLevel.PUBLIC)
         "summary_vi": nfc(entry.get("summary_vi", "")),
         "summary_en": nfc(entry.get("summary_en", "")),
         "rights_statement": entry.get("rights") or RightsStatement.NOT_EVALUATED,
-        "licence": entry.get("licence", ""),
+        "licence": entry.get("licence") or "",
         "access_level": entry.get("access_level", default_access),
         "access_note_vi": nfc(entry.get("access_note_vi", "")),
         "access_note_en": nfc(entry.get("access_note_en", "")),
@@ -229,21 +277,34 @@ def _set_tags(page, tags):
 
 
 def _person(name: str, group, report) -> Person:
-    person, changed = upsert(Person, {"name": nfc(name)}, {"is_demo": True, "ethnic_group": group})
-    report.count(changed)
+    """Demo people are shared across recordings; their group is set when first met."""
+    person, created = Person.objects.get_or_create(
+        name=nfc(name), defaults={"is_demo": True, "ethnic_group": group}
+    )
+    report.count(None if created else False)
     return person
+
+
+def _place_text(place) -> str:
+    if isinstance(place, dict):
+        parts = [place.get("commune_text", ""), place.get("province_2025", "")]
+        return nfc(", ".join(p for p in parts if p))
+    return nfc(place or "")
 
 
 def load_recordings(home, lookups, report):
     parent = section(home, "recordings")
     for entry in read_json("recordings.json"):
+        place = entry.get("recording_place")
+        if isinstance(place, dict) and place.get("province_2025"):
+            entry = {**entry, "provinces_2025": [place["province_2025"]]}
         values, m2m, inlines = _common(entry, lookups)
         segments = entry.get("transcript_segments", [])
         values.update(
             language=entry["language_iso"][:3],
             dialect=entry.get("dialect", ""),
             genre=entry["genre"],
-            recording_place=nfc(entry.get("recording_place", "")),
+            recording_place=_place_text(entry.get("recording_place")),
             transcript="\n".join(nfc(s.get("text_vi", "")) for s in segments),
             translation_vi="\n".join(nfc(s.get("text_vi", "")) for s in segments),
             translation_en="\n".join(nfc(s.get("text_en", "")) for s in segments),

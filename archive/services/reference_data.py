@@ -48,7 +48,8 @@ def upsert(model, lookup: dict, values: dict) -> tuple[object, bool | None]:
         return model.objects.create(**lookup, **values), None
     changed = False
     for key, value in values.items():
-        if getattr(obj, key) != value:
+        field = model._meta.get_field(key)
+        if getattr(obj, key) != (value if field.is_relation else field.to_python(value)):
             setattr(obj, key, value)
             changed = True
     if changed:

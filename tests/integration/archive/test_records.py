@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from archive.accessioning import next_accession_number
 from archive.models import CustomPage, FestivalPage, FormerProvince, Province, RecordPage
@@ -39,7 +40,7 @@ def test_accession_number_survives_edits_and_is_not_copied():
 
 
 def test_fuzzy_date_validation_rejects_impossible_day():
-    with pytest.raises(ValidationError, match="does not exist"):
+    with translation.override("en"), pytest.raises(ValidationError, match="does not exist"):
         make_record(date_precision="day", date_year=2023, date_month=2, date_day=30)
 
 

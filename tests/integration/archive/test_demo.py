@@ -1,0 +1,72 @@
+"""The demo archive a newcomer browses after `make run`."""
+
+import re
+
+import pytest
+from wagtail.models import PageLogEntry, Revision
+
+from archive.models import (
+    AccessionCounter,
+    CollectionPage,
+    CustomPage,
+    EthnicGroup,
+    FestivalPage,
+    FormerProvince,
+    Province,
+    RecordingPage,
+    RecordPage,
+)
+from archive.services.demo_loader import load_demo
+from archive.services.reference_data import read_csv
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    return {
+        "records": sorted(RecordPage.objects.values_list("pk", "accession_number", "title_vi")),
+        "revisions": Revision.objects.count(),
+        "log": PageLogEntry.objects.count(),
+        "counters": list(AccessionCounter.objects.values_list("year", "last_number")),
+        "groups": EthnicGroup.objects.count(),
+    }
+
+
+def test_demo_archive_contents_and_idempotence():
+    report, accounts = load_demo()
+    assert report.created > 0
+    assert EthnicGroup.objects.count() == 54
+    assert Province.objects.count() == 34
+    assert FormerProvince.objects.count() == 63
+    assert FestivalPage.objects.count() == len(read_csv("festivals.csv"))
+    assert CustomPage.objects.count() >= 10
+    assert RecordingPage.objects.count() >= 10
+    assert CollectionPage.objects.count() == 3
+    levels = set(RecordPage.objects.values_list("access_level", flat=True))
+    assert {"public", "groups", "closed"} <= levels
+    assert {username for username, _, _ in accounts} >= {"admin", "officer"}
+
+    before = snapshot()
+    second, _ = load_demo()
+    assert (second.created, second.updated) == (0, 0)
+    assert snapshot() == before
+
+
+def test_newcomer_can_browse_the_demo_in_both_languages(client):
+    load_demo()
+    festival = FestivalPage.objects.get(slug="le-hoi-long-tong-xuong-dong")
+    recording = RecordingPage.objects.filter(access_level="public").first()
+    collection = CollectionPage.objects.first()
+    for lang in ("vi", "en"):
+        assert client.get(f"/{lang}/").status_code == 200
+        groups_html = client.get(f"/{lang}/groups/").content.decode()
+        assert groups_html.count('<li><a href="/') >= 54
+        html = client.get(f"/{lang}/festivals/{festival.slug}/").content.decode()
+        assert re.search(r'class="next-date">.*?<time datetime="20\d\d-', html, re.S), lang
+        assert client.get(f"/{lang}/recordings/{recording.slug}/").status_code == 200
+        assert client.get(f"/{lang}/collections/{collection.slug}/").status_code == 200
+    en = client.get(f"/en/festivals/{festival.slug}/").content.decode()
+    assert "Long Tong" in en
+    closed = RecordingPage.objects.get(access_level="closed")
+    assert client.get(f"/vi/recordings/{closed.slug}/").status_code == 404
+    assert closed.title_vi not in client.get("/vi/recordings/").content.decode()
