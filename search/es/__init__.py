@@ -1,0 +1,1 @@
+"""Elasticsearch settings, mappings and query builders (pure Python)."""
