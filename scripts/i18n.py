@@ -42,6 +42,21 @@ def check_all() -> int:
     return 1 if problems else 0
 
 
+def fill_english() -> int:
+    """Source strings are English, so the English catalogue maps each to itself."""
+    po_path = LOCALE_DIR / "en" / "LC_MESSAGES" / "django.po"
+    po = polib.pofile(str(po_path))
+    for entry in po:
+        if "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+        if entry.msgid_plural:
+            entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
+        else:
+            entry.msgstr = entry.msgid
+    po.save()
+    return 0
+
+
 if __name__ == "__main__":
     action = sys.argv[1] if len(sys.argv) > 1 else "check"
-    sys.exit({"compile": compile_all, "check": check_all}[action]())
+    sys.exit({"compile": compile_all, "check": check_all, "fill-en": fill_english}[action]())
