@@ -13,4 +13,7 @@ def _navigation(request):
 
 
 def site_shell(request):
-    return {"navigation": SimpleLazyObject(lambda: _navigation(request))}
+    return {
+        "navigation": SimpleLazyObject(lambda: _navigation(request)),
+        "data_saver": request.COOKIES.get("datasaver") == "1",
+    }

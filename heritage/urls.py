@@ -10,7 +10,9 @@ from . import views
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("files/", include("media_pipeline.urls")),
     path("", views.root_redirect, name="root"),
+    path("data-saver/", views.toggle_data_saver, name="data_saver"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -7,6 +7,7 @@ TOOLS = {
     "ffmpeg": ("ffmpeg", "transcoding audio and video"),
     "ffprobe": ("ffmpeg", "reading media properties"),
     "pdftoppm": ("poppler-utils", "PDF thumbnails"),
+    "bwrap": ("bubblewrap", "running ffmpeg in a sandbox that sees only its input file"),
 }
 
 

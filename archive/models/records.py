@@ -118,6 +118,7 @@ class RecordPage(Page):
         FieldPanel("summary"),
         FieldPanel("body"),
         InlinePanel("vernacular_titles", label=_("Titles in the community's language")),
+        InlinePanel("media_links", label=_("Media")),
     ]
     catalogue_panels = [
         MultiFieldPanel(

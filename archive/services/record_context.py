@@ -41,4 +41,12 @@ def record_context(record: RecordPage, request) -> dict:
         "provinces": list(record.provinces.all()),
         "former_provinces": list(record.former_provinces.select_related("successor")),
         "subject_tags": list(record.subjects.all()),
+        "media": record_media(record, request),
     }
+
+
+def record_media(record, request) -> list:
+    """Players for the record's processed media; the record itself was already access-checked."""
+    from media_pipeline.presentation import players_for_record
+
+    return players_for_record(record, data_saver=request.COOKIES.get("datasaver") == "1")

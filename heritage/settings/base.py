@@ -26,6 +26,8 @@ INSTALLED_APPS = [
     "heritage",
     "archive",
     "search",
+    "media_pipeline",
+    "wagtailmedia",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -141,6 +143,17 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = env_int("DSS_MAX_IMAGE_PIXELS", 128_000_000)
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "tif", "tiff"]
 WAGTAILDOCS_EXTENSIONS = ["pdf", "vtt", "eaf", "txt"]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+
+# Media: originals are write-once under their checksum; derivatives are web copies. Both folders
+# are private: files leave only through permission-checked views.
+WAGTAILMEDIA = {"MEDIA_MODEL": "media_pipeline.MediaAsset"}
+DSS_ORIGINALS_ROOT = Path(env_str("DSS_ORIGINALS_ROOT", str(DATA_DIR / "originals")))
+DSS_DERIVATIVES_ROOT = Path(env_str("DSS_DERIVATIVES_ROOT", str(DATA_DIR / "derivatives")))
+DSS_MAX_UPLOAD_BYTES = env_int("DSS_MAX_UPLOAD_BYTES", 8 * 1024**3)
+DSS_MEDIA_LEASE_SECONDS = env_int("DSS_MEDIA_LEASE_SECONDS", 600)
+DSS_MEDIA_MAX_ATTEMPTS = env_int("DSS_MEDIA_MAX_ATTEMPTS", 3)
+DSS_MEDIA_TIMEOUT_SECONDS = env_int("DSS_MEDIA_TIMEOUT_SECONDS", 6 * 3600)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024**2  # larger uploads stream to a temp file, never RAM
 
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 

@@ -12,6 +12,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": []}}
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="dss-test-media-"))
 DATA_DIR = MEDIA_ROOT.parent / (MEDIA_ROOT.name + "-data")
+DSS_ORIGINALS_ROOT = DATA_DIR / "originals"
+DSS_DERIVATIVES_ROOT = DATA_DIR / "derivatives"
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,97 @@
+"""What the public player needs for each asset of a record: sources in preference order,
+caption tracks, transcript lines. Data saver puts the low-bandwidth tiers first."""
+
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils import translation
+
+from .models import AssetState, RecordMedia, TrackKind
+
+AUDIO_ORDER = ["audio_aac", "audio_opus"]
+VIDEO_ORDER = ["video_720p", "video_360p"]
+
+
+@dataclass
+class Source:
+    url: str
+    mime: str
+    name: str
+
+
+@dataclass
+class Player:
+    asset_id: int
+    kind: str
+    caption: str
+    sources: list[Source]
+    poster: str = ""
+    waveform: str = ""
+    tracks: list[dict] = field(default_factory=list)
+    transcript: list[dict] = field(default_factory=list)
+    translation: dict = field(default_factory=dict)
+
+
+def _url(asset_id, name):
+    return reverse("media_pipeline:derivative", args=[asset_id, name])
+
+
+def players_for_record(record, *, data_saver: bool = False) -> list[Player]:
+    links = (
+        RecordMedia.objects.filter(record=record, asset__state=AssetState.DONE)
+        .select_related("asset")
+        .prefetch_related("asset__derivatives", "asset__tracks__segments")
+        .order_by("sort_order")
+    )
+    players = []
+    lang = translation.get_language() or "vi"
+    for link in links:
+        asset = link.asset
+        made = {d.name: d for d in asset.derivatives.all()}
+        order = VIDEO_ORDER if asset.type == "video" else AUDIO_ORDER
+        if data_saver:
+            order = list(reversed(order))
+        sources = [Source(_url(asset.pk, n), made[n].mime, n) for n in order if n in made]
+        if not sources:
+            continue
+        player = Player(asset.pk, asset.type, link.caption or asset.title, sources)
+        if "poster" in made:
+            player.poster = _url(asset.pk, "poster")
+        if "waveform" in made:
+            player.waveform = _url(asset.pk, "waveform")
+        tracks = list(asset.tracks.all())
+        for track in tracks:
+            player.tracks.append(
+                {
+                    "src": reverse(
+                        "media_pipeline:captions", args=[asset.pk, track.kind, track.language]
+                    ),
+                    "srclang": track.language,
+                    "label": track.label or track.language,
+                    "default": track.language == lang,
+                }
+            )
+        main = next((t for t in tracks if t.kind == TrackKind.TRANSCRIPT), None) or next(
+            (t for t in tracks if t.kind == TrackKind.CAPTIONS), None
+        )
+        if main is not None:
+            translated = next(
+                (t for t in tracks if t.kind == TrackKind.TRANSLATION and t.language == lang), None
+            )
+            by_start = (
+                {round(s.start_s, 2): s.text for s in translated.segments.all()}
+                if translated
+                else {}
+            )
+            player.transcript = [
+                {
+                    "start": s.start_s,
+                    "end": s.end_s,
+                    "text": s.text,
+                    "lang": main.language,
+                    "translation": by_start.get(round(s.start_s, 2), ""),
+                }
+                for s in main.segments.all()
+            ]
+        players.append(player)
+    return players

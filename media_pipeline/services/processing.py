@@ -1,0 +1,203 @@
+"""Run the media core for one asset, idempotently, with a lease so a dead worker's job is
+taken over, and retries only for transient failures."""
+
+import hashlib
+import logging
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from ..core.errors import MediaError
+from ..core.plan import plan_derivatives
+from ..core.process import inspect_media, process_media
+from ..models import AssetState, DerivativeFile, EventType, MediaAsset, ProcessingJob
+from ..storage import derivatives_root
+from .events import record_event
+from .runner import default_runner
+
+log = logging.getLogger(__name__)
+
+
+class Outcome:
+    DONE = "done"
+    SKIPPED = "skipped"
+    RETRY = "retry"
+    FAILED = "failed"
+
+
+def plan_key(kind: str, probe) -> str:
+    """Identifies the preset versions an asset's derivatives are made with."""
+    keys = sorted(f"{s.name}:{s.preset_key}" for s in plan_derivatives(kind, probe))
+    return hashlib.sha256("|".join(keys).encode()).hexdigest()[:32]
+
+
+def _lease_delta() -> timedelta:
+    return timedelta(seconds=settings.DSS_MEDIA_LEASE_SECONDS)
+
+
+def claim_job(asset: MediaAsset, key: str) -> ProcessingJob | None:
+    """Take the job for (asset, key) unless it is done or another live worker holds it."""
+    with transaction.atomic():
+        job, _ = ProcessingJob.objects.get_or_create(asset=asset, plan_key=key)
+        job = ProcessingJob.objects.select_for_update().get(pk=job.pk)
+        now = timezone.now()
+        if job.state == ProcessingJob.State.DONE:
+            return None
+        if job.state == ProcessingJob.State.RUNNING and job.lease_until and job.lease_until > now:
+            return None
+        job.state = ProcessingJob.State.RUNNING
+        job.attempts += 1
+        job.lease_until = now + _lease_delta()
+        job.progress = 0
+        job.save()
+    MediaAsset.objects.filter(pk=asset.pk).update(state=AssetState.RUNNING, progress=0)
+    return job
+
+
+def _progress_saver(job: ProcessingJob):
+    """Write progress at most once a second, renewing the lease as the work goes on."""
+    last = [0.0]
+
+    def save(fraction: float) -> None:
+        now = time.monotonic()
+        if now - last[0] < 1.0 and fraction < 1.0:
+            return
+        last[0] = now
+        ProcessingJob.objects.filter(pk=job.pk).update(
+            progress=fraction, lease_until=timezone.now() + _lease_delta()
+        )
+        MediaAsset.objects.filter(pk=job.asset_id).update(progress=fraction)
+
+    return save
+
+
+def process_asset(asset_id: int, *, runner=None) -> str:
+    runner = runner or default_runner()
+    asset = MediaAsset.objects.filter(pk=asset_id).first()
+    if asset is None or asset.state == AssetState.QUARANTINED:
+        return Outcome.SKIPPED
+    try:
+        inspection = inspect_media(asset.file.path, runner)
+    except MediaError as exc:
+        _fail(asset, None, exc, quarantine=exc.permanent)
+        return Outcome.FAILED
+    key = plan_key(inspection.kind, inspection.probe)
+    job = claim_job(asset, key)
+    if job is None:
+        return Outcome.SKIPPED
+    out_dir = derivatives_root() / asset.sha256[:2] / asset.sha256 / key[:12]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        result = process_media(
+            asset.file.path,
+            inspection.sniffed,
+            inspection.probe,
+            out_dir,
+            runner,
+            on_progress=_progress_saver(job),
+        )
+    except MediaError as exc:
+        if not exc.permanent and job.attempts < settings.DSS_MEDIA_MAX_ATTEMPTS:
+            ProcessingJob.objects.filter(pk=job.pk).update(
+                state=ProcessingJob.State.QUEUED,
+                error_code=exc.code,
+                error_detail=exc.detail,
+                lease_until=None,
+            )
+            MediaAsset.objects.filter(pk=asset.pk).update(state=AssetState.QUEUED)
+            from ..tasks import enqueue_processing
+
+            enqueue_processing(asset.pk, delay_s=30 * 2 ** (job.attempts - 1))
+            return Outcome.RETRY
+        _fail(asset, job, exc, quarantine=exc.permanent)
+        return Outcome.FAILED
+    _register(asset, job, result)
+    return Outcome.DONE
+
+
+def _register(asset, job, result) -> None:
+    root = derivatives_root()
+    with transaction.atomic():
+        names = []
+        for made in result.derivatives:
+            names.append(made.name)
+            DerivativeFile.objects.update_or_create(
+                asset=asset,
+                name=made.name,
+                defaults={
+                    "path": str(Path(made.path).relative_to(root)),
+                    "mime": made.mime,
+                    "width": made.width,
+                    "height": made.height,
+                    "bitrate": made.bitrate,
+                    "size": made.size,
+                    "duration_s": made.duration_s,
+                    "preset_key": made.preset_key,
+                    "stale": False,
+                },
+            )
+        # Outputs of an older preset set that this plan no longer makes are dropped.
+        asset.derivatives.exclude(name__in=names).delete()
+        for run in result.runs:
+            record_event(asset, EventType.DERIVATIVE, "success", " ".join(names), run=run)
+        job.state = ProcessingJob.State.DONE
+        job.progress = 1
+        job.lease_until = None
+        job.error_code = job.error_detail = ""
+        job.save()
+        MediaAsset.objects.filter(pk=asset.pk).update(
+            state=AssetState.DONE, progress=1, error_code="", error_detail=""
+        )
+
+
+def _fail(asset, job, exc: MediaError, *, quarantine: bool) -> None:
+    with transaction.atomic():
+        if job is not None:
+            ProcessingJob.objects.filter(pk=job.pk).update(
+                state=ProcessingJob.State.FAILED,
+                error_code=exc.code,
+                error_detail=exc.detail,
+                lease_until=None,
+            )
+        MediaAsset.objects.filter(pk=asset.pk).update(
+            state=AssetState.QUARANTINED if quarantine else AssetState.FAILED,
+            error_code=exc.code,
+            error_detail=exc.detail,
+        )
+        record_event(asset, EventType.PROCESSING_FAILED, "failure", exc.detail, run=exc.record)
+
+
+def requeue_abandoned(now=None) -> list[int]:
+    """Jobs whose worker died (lease expired while running) go back to the queue."""
+    now = now or timezone.now()
+    stale = list(
+        ProcessingJob.objects.filter(
+            state=ProcessingJob.State.RUNNING, lease_until__lt=now
+        ).values_list("asset_id", flat=True)
+    )
+    queued_assets = list(
+        MediaAsset.objects.filter(state=AssetState.QUEUED, jobs__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    from ..tasks import enqueue_processing
+
+    for asset_id in dict.fromkeys(stale + queued_assets):
+        enqueue_processing(asset_id)
+    return stale
+
+
+def retry(asset: MediaAsset) -> None:
+    """An officer's retry: forget the failed job and queue again (quarantine included)."""
+    with transaction.atomic():
+        asset.jobs.exclude(state=ProcessingJob.State.DONE).delete()
+        MediaAsset.objects.filter(pk=asset.pk).update(
+            state=AssetState.QUEUED, error_code="", error_detail="", progress=0
+        )
+        from ..tasks import enqueue_processing
+
+        transaction.on_commit(lambda: enqueue_processing(asset.pk))

@@ -1,0 +1,64 @@
+"""The only doors media bytes leave through; each asks the access gate first."""
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_GET
+
+from archive.access import VIEW_CLOSED_PERM
+
+from .access import can_view_asset
+from .core.captions import Segment, to_webvtt
+from .models import AssetState, DerivativeFile, MediaAsset, TrackKind
+from .ranges import ranged_file_response
+from .storage import derivatives_root
+
+
+def _visible_asset(request, asset_id) -> MediaAsset:
+    asset = get_object_or_404(MediaAsset, pk=asset_id)
+    # 404 rather than 403: a restricted recording's existence is not revealed.
+    if not can_view_asset(asset, request.user):
+        raise Http404
+    return asset
+
+
+def _private(response):
+    # Restricted bytes must not be kept by shared caches; public ones may be.
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_GET
+def derivative(request, asset_id, name):
+    asset = _visible_asset(request, asset_id)
+    if asset.state != AssetState.DONE:
+        raise Http404
+    made = get_object_or_404(DerivativeFile, asset=asset, name=name)
+    path = derivatives_root() / made.path
+    if not path.is_file():
+        raise Http404
+    return _private(ranged_file_response(request, str(path), made.mime))
+
+
+@require_GET
+def captions(request, asset_id, kind, lang):
+    asset = _visible_asset(request, asset_id)
+    track = asset.tracks.filter(language=lang, kind=kind).first()
+    if track is None or kind not in TrackKind.values:
+        raise Http404
+    segments = [Segment(s.start_s, s.end_s, s.text) for s in track.segments.all()]
+    response = HttpResponse(to_webvtt(segments), content_type="text/vtt; charset=utf-8")
+    return _private(response)
+
+
+@require_GET
+def original(request, asset_id):
+    """Originals are for officers only (preservation copies, EXIF and all)."""
+    asset = get_object_or_404(MediaAsset, pk=asset_id)
+    if not request.user.is_active or not request.user.has_perm(VIEW_CLOSED_PERM):
+        raise Http404
+    response = ranged_file_response(
+        request, asset.file.path, asset.mime or "application/octet-stream"
+    )
+    response["Content-Disposition"] = "attachment"
+    return _private(response)
