@@ -91,6 +91,9 @@ def process_asset(asset_id: int, *, runner=None) -> str:
         return Outcome.SKIPPED
     out_dir = derivatives_root() / asset.sha256[:2] / asset.sha256 / key[:12]
     out_dir.mkdir(parents=True, exist_ok=True)
+    # We hold the lease, so any temp file here was left by a worker that died mid-run.
+    for leftover in out_dir.glob(".tmp-*"):
+        leftover.unlink(missing_ok=True)
     try:
         result = process_media(
             asset.file.path,
@@ -192,12 +195,51 @@ def requeue_abandoned(now=None) -> list[int]:
 
 
 def retry(asset: MediaAsset) -> None:
-    """An officer's retry: forget the failed job and queue again (quarantine included)."""
+    """An officer's "process again": forget the jobs and queue again (quarantine included).
+    Derivatives are replaced by name, so a finished asset still ends with one set."""
     with transaction.atomic():
-        asset.jobs.exclude(state=ProcessingJob.State.DONE).delete()
+        asset.jobs.all().delete()
         MediaAsset.objects.filter(pk=asset.pk).update(
             state=AssetState.QUEUED, error_code="", error_detail="", progress=0
         )
         from ..tasks import enqueue_processing
 
         transaction.on_commit(lambda: enqueue_processing(asset.pk))
+
+
+def _current_key_for(derivative_name: str, specs) -> str | None:
+    """The spec that makes a derivative: same name, or the longest name it starts with
+    (``thumbs`` makes ``thumbs_vtt``; ``image`` makes ``image_webp_480``)."""
+    matches = [s for s in specs if derivative_name == s.name or derivative_name.startswith(s.name)]
+    return max(matches, key=lambda s: len(s.name)).preset_key if matches else None
+
+
+def mark_stale(runner=None) -> list[int]:
+    """Flag derivatives made with a preset that has since changed; returns their asset ids."""
+    runner = runner or default_runner()
+    affected = []
+    for asset in MediaAsset.objects.filter(state=AssetState.DONE).prefetch_related("derivatives"):
+        try:
+            inspection = inspect_media(asset.file.path, runner)
+        except MediaError:
+            continue  # fixity_audit reports damaged originals; nothing to regenerate from
+        specs = plan_derivatives(inspection.kind, inspection.probe)
+        stale = [
+            d.pk
+            for d in asset.derivatives.all()
+            if _current_key_for(d.name, specs) != d.preset_key
+        ]
+        if stale:
+            DerivativeFile.objects.filter(pk__in=stale).update(stale=True)
+            affected.append(asset.pk)
+    return affected
+
+
+def regenerate_stale(runner=None) -> list[int]:
+    """Mark stale derivatives and queue their assets; a new plan key means a new job."""
+    from ..tasks import enqueue_processing
+
+    affected = mark_stale(runner)
+    for asset_id in affected:
+        enqueue_processing(asset_id)
+    return affected

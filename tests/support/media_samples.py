@@ -361,3 +361,21 @@ def vietnamese_nfd_name(directory: Path) -> Path:
     target = directory / "tải lên" / name
     clip.rename(target)
     return sub / ".." / name
+
+
+def elan_file(directory: Path, name: str = "session.eaf") -> Path:
+    """An ELAN file with a time-aligned transcript tier and a translation child tier."""
+    from pympi.Elan import Eaf
+
+    eaf = Eaf()
+    eaf.add_linguistic_type("transcription")
+    eaf.add_linguistic_type("translation", constraints="Symbolic_Association", timealignable=False)
+    eaf.add_tier("Tày", ling="transcription")
+    eaf.add_tier("Tiếng Việt", ling="translation", parent="Tày")
+    eaf.add_annotation("Tày", 0, 1500, "Pjạ khửn")
+    eaf.add_annotation("Tày", 1500, 3000, "Slấc mừa")
+    eaf.add_ref_annotation("Tiếng Việt", "Tày", 500, "Trời sáng")
+    eaf.add_ref_annotation("Tiếng Việt", "Tày", 2000, "Mùa đến")
+    out = directory / name
+    eaf.to_file(str(out))
+    return out
