@@ -225,9 +225,7 @@ def mark_stale(runner=None) -> list[int]:
             continue  # fixity_audit reports damaged originals; nothing to regenerate from
         specs = plan_derivatives(inspection.kind, inspection.probe)
         stale = [
-            d.pk
-            for d in asset.derivatives.all()
-            if _current_key_for(d.name, specs) != d.preset_key
+            d.pk for d in asset.derivatives.all() if _current_key_for(d.name, specs) != d.preset_key
         ]
         if stale:
             DerivativeFile.objects.filter(pk__in=stale).update(stale=True)
