@@ -23,5 +23,12 @@ urlpatterns += i18n_patterns(
 
 if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+    from django.urls import re_path
+    from django.views.static import serve
 
-    urlpatterns = staticfiles_urlpatterns() + urlpatterns
+    # Only renditions (metadata-stripped copies) are public; original_images/ never is.
+    urlpatterns = [
+        *staticfiles_urlpatterns(),
+        re_path(r"^media/(?P<path>images/.+)$", serve, {"document_root": settings.MEDIA_ROOT}),
+        *urlpatterns,
+    ]

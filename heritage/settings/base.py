@@ -147,6 +147,7 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 # Media: originals are write-once under their checksum; derivatives are web copies. Both folders
 # are private: files leave only through permission-checked views.
 WAGTAILMEDIA = {"MEDIA_MODEL": "media_pipeline.MediaAsset"}
+WAGTAILIMAGES_IMAGE_MODEL = "media_pipeline.HeritageImage"
 DSS_ORIGINALS_ROOT = Path(env_str("DSS_ORIGINALS_ROOT", str(DATA_DIR / "originals")))
 DSS_DERIVATIVES_ROOT = Path(env_str("DSS_DERIVATIVES_ROOT", str(DATA_DIR / "derivatives")))
 DSS_MAX_UPLOAD_BYTES = env_int("DSS_MAX_UPLOAD_BYTES", 8 * 1024**3)

@@ -1,5 +1,6 @@
 from .assets import AssetKind, AssetState, MediaAsset, RecordMedia
 from .captions import CaptionTrack, TrackKind, TranscriptSegment
+from .images import HeritageImage, HeritageRendition
 from .jobs import DerivativeFile, EventType, PreservationEvent, ProcessingJob
 
 __all__ = [
@@ -8,6 +9,8 @@ __all__ = [
     "CaptionTrack",
     "DerivativeFile",
     "EventType",
+    "HeritageImage",
+    "HeritageRendition",
     "MediaAsset",
     "PreservationEvent",
     "ProcessingJob",
