@@ -30,6 +30,7 @@ messages: $(STAMP)
 run: setup
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
+	$(MANAGE) media_recover
 	@echo "Starting the task worker and the site on http://$(HOST):$(PORT)/ (Ctrl+C stops both)"
 	@trap 'kill 0' EXIT INT TERM; \
 	  $(MANAGE) db_worker --queue-name '*' & \

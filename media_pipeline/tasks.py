@@ -17,7 +17,36 @@ def process_asset_task(asset_id: int) -> str:
 def fixity_audit_task() -> dict:
     from .services.fixity import audit
 
-    return audit().counts()
+    counts = audit().counts()
+    schedule_next_fixity_audit()
+    return counts
+
+
+def schedule_next_fixity_audit() -> None:
+    """The queue has no cron: each audit books the next one (on backends that can defer)."""
+    from django.conf import settings
+
+    if not fixity_audit_task.get_backend().supports_defer:
+        return
+    run_after = timezone.now() + timedelta(hours=settings.DSS_FIXITY_INTERVAL_HOURS)
+    fixity_audit_task.using(run_after=run_after).enqueue()
+
+
+def ensure_fixity_scheduled() -> bool:
+    """Book an audit unless one is already waiting or running (called at start-up)."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    if not fixity_audit_task.get_backend().supports_defer:
+        return False
+    pending = DBTaskResult.objects.filter(
+        task_path=fixity_audit_task.module_path,
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+    )
+    if pending.exists():
+        return False
+    schedule_next_fixity_audit()
+    return True
 
 
 def enqueue_processing(asset_id: int, delay_s: float = 0) -> None:

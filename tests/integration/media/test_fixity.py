@@ -53,3 +53,15 @@ def test_flipped_byte_missing_file_and_stray_file_are_reported(tone, samples, in
         .events.filter(event_type=EventType.FIXITY, outcome="changed")
         .exists()
     )
+
+
+def test_fixity_audit_is_scheduled_once_on_the_task_queue(settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from media_pipeline.tasks import ensure_fixity_scheduled
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
+    assert ensure_fixity_scheduled() is True
+    assert ensure_fixity_scheduled() is False  # one waiting audit is enough
+    [booked] = DBTaskResult.objects.filter(task_path__endswith="fixity_audit_task")
+    assert booked.run_after > booked.enqueued_at
