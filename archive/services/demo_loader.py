@@ -368,7 +368,13 @@ def ensure_demo_users(report) -> list[tuple[str, str, str]]:
     officers, _ = Group.objects.get_or_create(name=OFFICERS_GROUP)
     Group.objects.get_or_create(name=TEACHERS_GROUP)
     wanted_perms = Permission.objects.filter(
-        content_type__app_label__in=["archive", "wagtailadmin", "wagtailimages", "wagtaildocs"],
+        content_type__app_label__in=[
+            "archive",
+            "wagtailadmin",
+            "wagtailimages",
+            "wagtaildocs",
+            "media_pipeline",
+        ],
     ).exclude(codename__startswith="delete_")
     if set(officers.permissions.all()) != set(wanted_perms):
         officers.permissions.set(wanted_perms)
@@ -394,9 +400,10 @@ def ensure_demo_users(report) -> list[tuple[str, str, str]]:
     return created
 
 
-def _grant_page_permissions():
-    """Officers may add, edit and publish under the home page (Wagtail page permissions)."""
-    from wagtail.models import GroupPagePermission
+def grant_officer_permissions():
+    """Officers may add, edit and publish under the home page (Wagtail page permissions) and
+    add, edit and choose media, images and documents in every collection."""
+    from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
 
     from heritage.models import HomePage
 
@@ -409,6 +416,28 @@ def _grant_page_permissions():
         content_type__app_label="wagtailadmin", codename="access_admin"
     )
     officers.permissions.add(access_admin)
+    root = Collection.get_first_root_node()
+    collection_perms = Permission.objects.filter(
+        content_type__app_label="media_pipeline",
+        codename__in=[
+            f"{action}_{model}"
+            for action in ("add", "change", "choose")
+            for model in ("mediaasset", "heritageimage")
+        ],
+    ) | Permission.objects.filter(
+        content_type__app_label="wagtaildocs",
+        codename__in=["add_document", "change_document", "choose_document"],
+    )
+    # wagtailmedia checks its permissions against its own base model, whatever the
+    # swapped-in media model is.
+    collection_perms |= Permission.objects.filter(
+        content_type__app_label="wagtailmedia",
+        codename__in=["add_media", "change_media", "choose_media"],
+    )
+    for perm in collection_perms:
+        GroupCollectionPermission.objects.get_or_create(
+            group=officers, collection=root, permission=perm
+        )
 
 
 @transaction.atomic
@@ -421,6 +450,6 @@ def load_demo() -> tuple[LoadReport, list[tuple[str, str, str]]]:
     load_recordings(home, lookups, report)
     load_collections(home, report)
     accounts = ensure_demo_users(report)
-    _grant_page_permissions()
+    grant_officer_permissions()
     report.notes.extend(sorted(f"unknown name: {n}" for n in lookups.missing))
     return report, accounts
