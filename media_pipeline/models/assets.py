@@ -59,6 +59,14 @@ class MediaAsset(AbstractMedia):
             )
         ]
 
+    def save(self, *args, **kwargs):
+        # The store renames the file to its checksum on save; keep the uploader's name first.
+        if self.file and not self.file._committed and not self.original_filename:
+            from ..services.ingest import clean_filename
+
+            self.original_filename = clean_filename(self.file.name)
+        super().save(*args, **kwargs)
+
     @property
     def is_playable(self) -> bool:
         return self.state == AssetState.DONE

@@ -95,3 +95,32 @@ def test_broken_vtt_is_refused_with_the_line(officer, ingest, tone, samples):
 def test_visitors_cannot_open_the_dashboard(client):
     client.force_login(make_user(is_staff=True))
     assert client.get("/admin/media-processing/").status_code in (302, 403)
+
+
+def test_admin_upload_goes_through_the_same_ingest(
+    client, tone, django_capture_on_commit_callbacks
+):
+    from wagtail.models import Collection
+
+    from archive.services.demo_loader import ensure_demo_users, grant_officer_permissions
+    from archive.services.reference_data import LoadReport
+    from archive.services.site_setup import ensure_site_tree
+    from media_pipeline.models import MediaAsset
+
+    ensure_site_tree()
+    ensure_demo_users(LoadReport())
+    grant_officer_permissions()
+    assert client.login(username="officer", password="demo-2026")
+    root = Collection.get_first_root_node().pk
+    with django_capture_on_commit_callbacks(execute=True), open(tone, "rb") as handle:
+        response = client.post(
+            "/admin/media/audio/add/",
+            {"title": "Ghi âm tải lên", "file": handle, "collection": root},
+        )
+    assert response.status_code == 302 and response["Location"] != "/admin/"
+    asset = MediaAsset.objects.get(title="Ghi âm tải lên")
+    assert len(asset.sha256) == 64 and asset.file.name.endswith(f"{asset.sha256}.bin")
+    assert asset.original_filename == tone.name
+    assert asset.state == AssetState.DONE and asset.derivatives.count() >= 3
+    dashboard = client.get("/admin/media-processing/").content.decode()
+    assert "Ghi âm tải lên" in dashboard
