@@ -1,0 +1,102 @@
+"""A small in-process cache of search and suggestion answers for frequent queries.
+
+Queries follow a Zipf curve: a few words (lễ, hội, người…) are most of the traffic and
+also the most expensive to answer, because they match most of the archive. Their answers
+are kept here, keyed by everything that can change them:
+
+- the kind of answer and its arguments (cleaned query, filters, language, page, size);
+- the visitor's **access signature**, derived from exactly the inputs
+  ``archive.access.visible_records_q`` reads: anonymous; officers who see closed records;
+  officers who see restricted records; other signed-in users plus the ids of their groups.
+  Two visitors share an entry only when the gate would give them the same rows;
+- the **index token** (``SearchIndexState``), replaced inside the same transaction as every
+  index write (``indexing.reindex``/``rebuild``) and every record save or delete
+  (``signal_handlers``), so a publish, unpublish or access change is never answered from an
+  entry computed before it.
+
+Entries also expire after ``SEARCH_CACHE_SECONDS`` (default 60; 0 turns the cache off), a
+backstop for changes the token cannot see (e.g. a renamed ethnic group in suggestions).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections import OrderedDict
+
+from django.conf import settings
+
+MAX_ENTRIES = 2000
+_lock = threading.Lock()
+_entries: OrderedDict[tuple, tuple[float, object]] = OrderedDict()
+
+
+def ttl_seconds() -> float:
+    return float(getattr(settings, "SEARCH_CACHE_SECONDS", 60))
+
+
+def access_signature(user) -> tuple:
+    """What the access gate depends on for ``user`` (see ``archive.access``)."""
+    from archive.access import VIEW_CLOSED_PERM, VIEW_RESTRICTED_PERM
+
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ("anonymous",)
+    if user.has_perm(VIEW_CLOSED_PERM):
+        return ("closed",)
+    if user.has_perm(VIEW_RESTRICTED_PERM):
+        return ("restricted",)
+    return ("member", tuple(sorted(user.groups.values_list("pk", flat=True))))
+
+
+def index_token() -> str:
+    from .models import SearchIndexState
+
+    token = SearchIndexState.objects.filter(pk=1).values_list("token", flat=True).first()
+    return token or "missing"
+
+
+def bump() -> None:
+    """Invalidate every cached answer, in every process (call inside the writing transaction)."""
+    from .models import SearchIndexState
+
+    token = uuid.uuid4().hex
+    if not SearchIndexState.objects.filter(pk=1).update(token=token):
+        SearchIndexState.objects.update_or_create(pk=1, defaults={"token": token})
+    clear()
+
+
+def clear() -> None:
+    with _lock:
+        _entries.clear()
+
+
+def cached(key: tuple, user, compute):
+    """``compute()``, or its stored answer for the same key, visitor class and index state."""
+    ttl = ttl_seconds()
+    if ttl <= 0:
+        return compute()
+    from django.db import connection
+    from django.utils import translation
+
+    full_key = (
+        connection.vendor,
+        connection.settings_dict.get("NAME"),
+        index_token(),
+        access_signature(user),
+        translation.get_language(),  # messages and labels are translated when computed
+        *key,
+    )
+    now = time.monotonic()
+    with _lock:
+        hit = _entries.get(full_key)
+        if hit is not None and hit[0] > now:
+            _entries.move_to_end(full_key)
+            return hit[1]
+    value = compute()
+    with _lock:
+        _entries[full_key] = (now + ttl, value)
+        _entries.move_to_end(full_key)
+        while len(_entries) > MAX_ENTRIES:
+            _entries.popitem(last=False)
+    return value

@@ -1,0 +1,258 @@
+"""What the index knows about one heritage record, computed from the record and its relations.
+
+Plain functions over a record instance; the only database access is through the record's
+relations (prefetch them when building many documents). Hooks that other engineers will
+fill in later (media kinds, captions, time-coded segments) are named ``*_for`` /
+``has_*`` and return "nothing yet" today.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from html import unescape
+
+from django.utils.html import strip_tags
+
+from search.folding import SCRIPT_BLOCKS, accent_key, fold, index_text, nfc
+
+_TIMECODE_RE = re.compile(
+    r"^\s*\[?(?P<start>\d{1,2}(?::\d{2}){1,2}(?:[.,]\d+)?)"
+    r"(?:\s*(?:-->|–|-)\s*(?P<end>\d{1,2}(?::\d{2}){1,2}(?:[.,]\d+)?))?\]?\s*(?P<text>.*)$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A stretch of a recording's transcript; times in seconds, None when not time-coded."""
+
+    start_s: float | None
+    end_s: float | None
+    text: str
+
+
+@dataclass
+class DocumentData:
+    """Column values for ``SearchDocument`` plus facet values, for one record."""
+
+    fields: dict[str, object]
+    facets: dict[str, list[str]] = field(default_factory=dict)
+
+
+_SCRIPT_CHAR_RE = re.compile(
+    "[" + "".join(f"\\u{lo:04x}-\\u{hi:04x}" for r in SCRIPT_BLOCKS.values() for lo, hi in r) + "]"
+)
+
+
+@lru_cache(maxsize=200_000)
+def _index_chunk(chunk: str) -> str:
+    return index_text(chunk)
+
+
+def fast_index_text(text: str) -> str:
+    """``index_text`` computed word by word with a cache: the same output for text without
+    Khmer/Cham/Tai Viet (those defer their n-grams to the end, so they take the slow path).
+
+    Rebuilding 100k records spends most of its time folding the same common syllables.
+    """
+    if _SCRIPT_CHAR_RE.search(text):
+        return index_text(text)
+    return " ".join(folded for chunk in text.split() if (folded := _index_chunk(chunk)))
+
+
+# -- what the media pipeline adds ----------------------------------------------------------------
+
+
+_KIND_FACET = {"audio": "audio", "video": "video", "image": "image", "pdf": "text"}
+
+
+def _processed_assets(record) -> list:
+    """Assets of the record that finished processing (what visitors can actually play)."""
+    links = getattr(record, "media_links", None)
+    if links is None:
+        return []
+    from media_pipeline.models import AssetState
+
+    return [link.asset for link in links.all() if link.asset.state == AssetState.DONE]
+
+
+def media_kinds_for(record) -> list[str]:
+    """Media kinds attached to a record ("audio", "video", "image", "text")."""
+    kinds = {_KIND_FACET.get(asset.type) for asset in _processed_assets(record)}
+    return sorted(k for k in kinds if k)
+
+
+def has_captions(record) -> bool:
+    """Whether a player of this record offers time-coded text tracks."""
+    return any(asset.tracks.all() for asset in _processed_assets(record))
+
+
+def transcript_segments(record) -> list[Segment]:
+    """The record's time-coded text: every caption, transcript and translation track of its
+    processed media, then the lines of ``RecordingPage.transcript`` (a line may start with a
+    time code such as ``[00:20-00:40]``; lines without one get ``None`` times)."""
+    segments = [
+        Segment(seg.start_s, seg.end_s, seg.text)
+        for asset in _processed_assets(record)
+        for track in asset.tracks.all()
+        for seg in track.segments.all()
+    ]
+    transcript = getattr(record, "transcript", "") or ""
+    for line in transcript.splitlines():
+        segment = parse_transcript_line(line)
+        if segment is not None:
+            segments.append(segment)
+    return segments
+
+
+def segments_for(record, terms) -> list[Segment]:
+    """Transcript segments whose text contains every folded query term (in any order)."""
+    wanted = {t for t in terms if t}
+    if not wanted:
+        return []
+    found = []
+    for segment in transcript_segments(record):
+        words = set(fold(segment.text).split())
+        if wanted <= words:
+            found.append(segment)
+    return found
+
+
+def parse_transcript_line(line: str) -> Segment | None:
+    line = nfc(line).strip()
+    if not line:
+        return None
+    match = _TIMECODE_RE.match(line)
+    if match and match.group("text"):
+        end = match.group("end")
+        return Segment(
+            _seconds(match.group("start")), _seconds(end) if end else None, match.group("text")
+        )
+    return Segment(None, None, line)
+
+
+def _seconds(timecode: str) -> float:
+    total = 0.0
+    for part in timecode.replace(",", ".").split(":"):
+        total = total * 60 + float(part)
+    return total
+
+
+# -- building a document ----------------------------------------------------------------------
+
+
+def stream_text(stream) -> str:
+    """Plain text of a body StreamField: headings, paragraphs and quotes, in order."""
+    parts: list[str] = []
+    for block in stream or []:
+        kind, value = block.block_type, block.value
+        if kind == "paragraph":
+            parts.append(
+                unescape(strip_tags(str(value.source if hasattr(value, "source") else value)))
+            )
+        elif kind == "heading":
+            parts.append(str(value))
+        elif kind == "quote":
+            parts.append(str(value.get("text", "")))
+            parts.append(str(value.get("attribution", "")))
+    return nfc(" ".join(p.strip() for p in parts if p and p.strip()))
+
+
+def _joined(*texts) -> str:
+    return nfc(" ".join(t for t in texts if t))
+
+
+def _group_names(groups) -> list[str]:
+    names = []
+    for group in groups:
+        names += [group.name_vi or "", group.name_en or "", *group.other_names_list]
+    return [n for n in names if n]
+
+
+def decade_of(year) -> str:
+    return str(year // 10 * 10) if year else ""
+
+
+def build_document(record) -> DocumentData:
+    """Everything the index stores for ``record`` (a specific RecordPage instance)."""
+    groups = list(record.ethnic_groups.all())
+    provinces = list(record.provinces.all())
+    former = list(record.former_provinces.all())
+    vernacular = list(record.vernacular_titles.all())
+    tags = [t.name for t in record.subjects.all()]
+
+    titles = [record.title_vi or record.title or "", record.title_en or ""]
+    title_text = _joined(*titles, *(v.text for v in vernacular))
+    names_text = _joined(
+        *_group_names(groups),
+        *(p.name for p in provinces),
+        *(p.name for p in former),
+        *(p.successor.name for p in former),
+        record.locality,
+        getattr(record, "recording_place", ""),
+        getattr(record, "dialect", ""),
+        *tags,
+    )
+    body_vi, body_en = stream_text(record.body_vi), stream_text(record.body_en)
+    extra = _joined(
+        getattr(record, "rituals_vi", ""),
+        getattr(record, "rituals_en", ""),
+        getattr(record, "recurrence_note_vi", ""),
+        getattr(record, "recurrence_note_en", ""),
+        getattr(record, "heritage_note", ""),
+        getattr(record, "translation_vi", ""),
+        getattr(record, "translation_en", ""),
+    )
+    summary_vi, summary_en = nfc(record.summary_vi or ""), nfc(record.summary_en or "")
+    # Every time-coded track of the record's media plus its transcript text: one searchable field.
+    transcript = nfc("\n".join(segment.text for segment in transcript_segments(record)))
+
+    fields = {
+        "record_type": record.specific_class.record_type or "",
+        "accession": record.accession_number or "",
+        "title_vi": nfc(titles[0]),
+        "title_en": nfc(titles[1]),
+        "summary_vi": summary_vi,
+        "summary_en": summary_en,
+        "body_vi": _joined(body_vi, getattr(record, "rituals_vi", "")),
+        "body_en": _joined(body_en, getattr(record, "rituals_en", "")),
+        "transcript": transcript,
+        "title_folded": fast_index_text(title_text),
+        "names_folded": fast_index_text(names_text),
+        "body_folded": fast_index_text(_joined(summary_vi, summary_en, body_vi, body_en, extra)),
+        "transcript_folded": fast_index_text(transcript),
+        "title_accent": accent_key(title_text),
+        "names_accent": accent_key(names_text),
+        "sort_title": fold(titles[0])[:255],
+        "access_level": record.access_level,
+        "allowed_group_ids": sorted(g.pk for g in record.allowed_groups.all()),
+        "live": record.live,
+    }
+    return DocumentData(fields=fields, facets=facet_values(record, groups, provinces, former))
+
+
+def facet_values(record, groups, provinces, former) -> dict[str, list[str]]:
+    """Facet name -> values. A former province counts under the unit that absorbed it."""
+    current = {p.slug for p in provinces} | {p.successor.slug for p in former}
+    languages = {getattr(record, "language", "") or ""}
+    languages |= {v.language for v in record.vernacular_titles.all()}
+    has = []
+    if (getattr(record, "transcript", "") or "").strip() or any(
+        track.kind == "transcript"
+        for asset in _processed_assets(record)
+        for track in asset.tracks.all()
+    ):
+        has.append("transcript")
+    if has_captions(record):
+        has.append("captions")
+    facets = {
+        "group": sorted({g.slug for g in groups}),
+        "province": sorted(current),
+        "type": [record.specific_class.record_type] if record.specific_class.record_type else [],
+        "media": sorted(set(media_kinds_for(record))),
+        "language": sorted(code.strip().lower() for code in languages if code.strip()),
+        "decade": [d] if (d := decade_of(record.date_year)) else [],
+        "has": has,
+    }
+    return {name: values for name, values in facets.items() if values}

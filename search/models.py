@@ -1,0 +1,90 @@
+"""The search index: one denormalised, folded row per heritage record.
+
+Text columns hold ``search.folding.index_text`` output (accent-insensitive tokens, with
+Khmer/Cham/Tai Viet n-grams) for the full-text engine, plus ``accent_key`` text for
+ranking exact-accent matches first and plain display text for snippets. Facet values live
+in ``SearchFacetValue`` rows so that multi-valued facets (groups, provinces, languages) are
+counted with one GROUP BY.
+
+The full-text structures themselves are vendor specific and created by migration 0002:
+an FTS5 external-content table on SQLite, a weighted ``tsvector`` column with a GIN index
+on PostgreSQL (see ``search/fulltext.py``).
+
+Access is NOT decided here: every query joins ``record`` and filters it with
+``archive.access.visible_records_q``. The access columns below are copies kept only for
+Elasticsearch, which cannot join.
+"""
+
+from django.db import models
+
+
+class SearchDocument(models.Model):
+    record = models.OneToOneField(
+        "archive.RecordPage", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    record_type = models.CharField(max_length=20, db_index=True)
+    accession = models.CharField(max_length=20, blank=True)
+
+    # Display text, NFC, per language (snippets and results; English falls back to Vietnamese).
+    title_vi = models.TextField(blank=True)
+    title_en = models.TextField(blank=True)
+    summary_vi = models.TextField(blank=True)
+    summary_en = models.TextField(blank=True)
+    body_vi = models.TextField(blank=True)
+    body_en = models.TextField(blank=True)
+    transcript = models.TextField(blank=True)
+
+    # What the full-text engine indexes (folded tokens), by weight class.
+    title_folded = models.TextField(blank=True)
+    names_folded = models.TextField(blank=True)
+    body_folded = models.TextField(blank=True)
+    transcript_folded = models.TextField(blank=True)
+
+    # Tone marks kept: ranks "Lồng Tồng" above "Lòng tong" for the query "lồng tồng".
+    title_accent = models.TextField(blank=True)
+    names_accent = models.TextField(blank=True)
+
+    sort_title = models.CharField(max_length=255, blank=True, db_index=True)
+
+    # Copies for Elasticsearch only (the database backend asks the access gate instead).
+    access_level = models.CharField(max_length=12, blank=True)
+    allowed_group_ids = models.JSONField(default=list, blank=True)
+    live = models.BooleanField(default=True)
+
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return self.title_vi or self.accession
+
+
+class SearchFacetValue(models.Model):
+    """One facet value of one document, e.g. ("group", "tay") or ("decade", "1990")."""
+
+    document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="facets")
+    facet = models.CharField(max_length=12)
+    value = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["facet", "value", "document"], name="search_facet_lookup"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "facet", "value"], name="search_facet_once")
+        ]
+
+    def __str__(self):
+        return f"{self.facet}={self.value}"
+
+
+class SearchIndexState(models.Model):
+    """One row: a token replaced on every index write (reindex, rebuild, record saves).
+
+    Cached search results (``search/cache.py``) are keyed by it, so no process can serve a
+    result computed before the index or a record's access changed. A random token, not a
+    counter, so that rolled-back transactions can never make two states share a key.
+    """
+
+    token = models.CharField(max_length=32, default="initial")
+
+    def __str__(self):
+        return self.token
