@@ -25,7 +25,7 @@ from .plan import DerivativeSpec
 from .probe import ProbeResult, probe
 from .runner import Runner, RunRecord
 from .sniff import Sniffed, sniff
-from .video import GLOBAL_ARGS, open_input
+from .video import GLOBAL_ARGS, compile_with_progress, open_input
 
 ProgressFn = Callable[[float], None]
 
@@ -73,12 +73,7 @@ def audio_args(
     outs = [
         _audio_output(b, p, source, path) for b, p, path in zip(branches, tiers, paths, strict=True)
     ]  # type: ignore[arg-type]
-    cmd = (
-        ffmpeg.merge_outputs(*outs)
-        .global_args(*GLOBAL_ARGS, "-progress", "pipe:1")
-        .overwrite_output()
-    )
-    return cmd.compile()
+    return compile_with_progress(outs)
 
 
 def make_audio_tiers(

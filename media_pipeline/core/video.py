@@ -22,6 +22,17 @@ from .sniff import Sniffed, sniff
 
 GLOBAL_ARGS = ("-hide_banner", "-nostdin", "-nostats", "-v", "error")
 
+
+def compile_with_progress(outs) -> list[str]:
+    """One ffmpeg run for several outputs, reporting progress on stdout for the runner."""
+    cmd = (
+        ffmpeg.merge_outputs(*outs)
+        .global_args(*GLOBAL_ARGS, "-progress", "pipe:1")
+        .overwrite_output()
+    )
+    return cmd.compile()
+
+
 ProgressFn = Callable[[float], None]
 
 
@@ -115,12 +126,7 @@ def ladder_args(
         _rung_output(inp, branches.get(i), spec, source, path)
         for i, (spec, path) in enumerate(zip(specs, paths, strict=True))
     ]
-    cmd = (
-        ffmpeg.merge_outputs(*outs)
-        .global_args(*GLOBAL_ARGS, "-progress", "pipe:1")
-        .overwrite_output()
-    )
-    return cmd.compile()
+    return compile_with_progress(outs)
 
 
 def _validate_av(

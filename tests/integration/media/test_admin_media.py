@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.utils.html import escape
 
 from media_pipeline.models import AssetState, CaptionTrack
 from tests.factories import make_user
@@ -26,7 +27,13 @@ def test_dashboard_shows_states_and_failure_sentences(officer, ingest, tone, sam
     ingest(media_samples.html_as_mp4(samples))
     html = officer.get("/admin/media-processing/").content.decode()
     assert 'data-state="done"' in html and 'data-state="quarantined"' in html
-    assert "This kind of file is not accepted" in html
+    # The admin speaks the site's default language to officers without a preference.
+    from django.utils import translation
+
+    from media_pipeline.messages import sentence_for
+
+    with translation.override("vi"):
+        assert escape(sentence_for("unsupported_type")) in html
 
 
 def test_retry_requeues_and_processes_again(
