@@ -9,6 +9,7 @@ from .models import (
     CustomPage,
     EthnicGroup,
     FestivalPage,
+    LessonPack,
     Person,
     RecordIndexPage,
     RecordingPage,
@@ -59,3 +60,8 @@ class EthnicGroupTR(TranslationOptions):
 @register(Person)
 class PersonTR(TranslationOptions):
     fields = ("biography",)
+
+
+@register(LessonPack)
+class LessonPackTR(TranslationOptions):
+    fields = ("title", "objectives", "activities", "questions")

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class HeritageConfig(AppConfig):
     name = "heritage"
     verbose_name = _("Site shell")
+
+    def ready(self):
+        # Publishing, access and media changes empty the anonymous page cache.
+        from .signal_handlers import connect_signal_handlers
+
+        connect_signal_handlers()

@@ -1,6 +1,7 @@
-"""What every public page needs for its shell: navigation and language switch."""
+"""What every public page needs for its shell: navigation, language switch, defaults."""
 
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
 
 
 def _navigation(request):
@@ -16,4 +17,8 @@ def site_shell(request):
     return {
         "navigation": SimpleLazyObject(lambda: _navigation(request)),
         "data_saver": request.COOKIES.get("datasaver") == "1",
+        "site_description": _(
+            "Digital archive of the festivals, customs and languages of Vietnam's ethnic "
+            "minorities."
+        ),
     }

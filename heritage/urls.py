@@ -10,13 +10,18 @@ from . import views
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("api/v1/", include("search.api_urls")),
     path("files/", include("media_pipeline.urls")),
     path("", views.root_redirect, name="root"),
     path("data-saver/", views.toggle_data_saver, name="data_saver"),
+    path("sitemap.xml", views.sitemap_index, name="sitemap_index"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
 ]
 
 urlpatterns += i18n_patterns(
     path("", include("archive.urls")),
+    path("", include("heritage.site_urls")),
+    path("", include("search.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -1,19 +1,28 @@
 from django.conf import settings
-from django.shortcuts import redirect
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+
+from .page_cache import cache_anonymous
 
 
 def root_redirect(request):
     """`/` goes to the visitor's preferred supported language, Vietnamese otherwise."""
     lang = translation.get_language_from_request(request, check_path=False)
-    supported = {code for code, _ in settings.LANGUAGES}
+    supported = {code for code, _name in settings.LANGUAGES}
     if lang not in supported:
         lang = settings.LANGUAGE_CODE
     return redirect(f"/{lang}/")
 
 
+# No CSRF check: the switch only sets a display preference, and a token in the form would make
+# every public page uncacheable (each visitor would need their own copy).
+@csrf_exempt
 @require_POST
 def toggle_data_saver(request):
     """Remember the data-saver choice in a cookie; works as a plain form without JavaScript."""
@@ -27,3 +36,52 @@ def toggle_data_saver(request):
     else:
         response.delete_cookie("datasaver", samesite="Lax")
     return response
+
+
+def about(request):
+    return render(request, "heritage/about.html", {"meta_title": _("About Di Sản Số")})
+
+
+def contact(request):
+    return render(
+        request,
+        "heritage/contact.html",
+        {"meta_title": _("Contact"), "contact_email": contact_email()},
+    )
+
+
+def contact_email() -> str:
+    return getattr(settings, "DSS_CONTACT_EMAIL", "lienhe@disanso.example")
+
+
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("sitemap_index"))
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /files/", f"Sitemap: {sitemap}"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@cache_anonymous
+def sitemap(request):
+    from .sitemaps import urls_for_language
+
+    lang = translation.get_language()
+    response = render(
+        request,
+        "sitemap.xml",
+        {"urls": urls_for_language(request, lang)},
+        content_type="application/xml; charset=utf-8",
+    )
+    return response
+
+
+def sitemap_index(request):
+    sitemaps = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            sitemaps.append(request.build_absolute_uri(reverse("site:sitemap")))
+    return render(
+        request,
+        "sitemap_index.xml",
+        {"sitemaps": sitemaps},
+        content_type="application/xml; charset=utf-8",
+    )

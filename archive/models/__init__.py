@@ -1,6 +1,7 @@
 from .accession import AccessionCounter
 from .collections import CollectionIndexPage, CollectionItem, CollectionPage
 from .groups import EthnicGroup
+from .lessons import Grade, LessonItem, LessonPack, Subject
 from .people import ConsentRecord, ConsentScope, Person
 from .places import FormerProvince, Province
 from .records import (
@@ -33,7 +34,10 @@ __all__ = [
     "FestivalCalendar",
     "FestivalPage",
     "FormerProvince",
+    "Grade",
     "HeritageStatus",
+    "LessonItem",
+    "LessonPack",
     "Person",
     "Province",
     "RecordContributor",
@@ -42,5 +46,6 @@ __all__ = [
     "RecordTag",
     "RecordingGenre",
     "RecordingPage",
+    "Subject",
     "VernacularTitle",
 ]

@@ -366,7 +366,7 @@ def ensure_demo_users(report) -> list[tuple[str, str, str]]:
     """Demo accounts, printed by the command so a newcomer can sign in."""
     User = get_user_model()
     officers, _ = Group.objects.get_or_create(name=OFFICERS_GROUP)
-    Group.objects.get_or_create(name=TEACHERS_GROUP)
+    teachers, _ = Group.objects.get_or_create(name=TEACHERS_GROUP)
     wanted_perms = Permission.objects.filter(
         content_type__app_label__in=[
             "archive",
@@ -382,12 +382,15 @@ def ensure_demo_users(report) -> list[tuple[str, str, str]]:
         ("admin", "Superuser", True, []),
         ("officer", "Cultural officer", False, [officers]),
         ("elder", "Community member (Ê Đê elders)", False, []),
+        ("teacher", "Teacher (builds lesson packs)", False, [teachers]),
     ]
     created = []
     for username, role, superuser, groups in accounts:
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User(username=username, is_staff=True, is_superuser=superuser)
+            # Only officers use the admin; teachers and community members sign in on the site.
+            staff = superuser or username == "officer"
+            user = User(username=username, is_staff=staff, is_superuser=superuser)
             user.set_password(DEMO_PASSWORD)
             user.save()
             report.count(None)

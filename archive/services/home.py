@@ -19,9 +19,8 @@ def upcoming_festivals(user, limit: int = 6, today=None):
 def home_context(page, request) -> dict:
     user = request.user
     return {
-        "featured": RecordPage.objects.visible_to(user)
-        .order_by("-first_published_at")
-        .specific()[:6],
+        # Cards need only the shared fields, so no .specific(): one query whatever the mix.
+        "featured": list(RecordPage.objects.visible_to(user).order_by("-first_published_at")[:6]),
         "upcoming": upcoming_festivals(user),
         "collections": CollectionPage.objects.live().order_by("title")[:6],
     }

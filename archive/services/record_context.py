@@ -1,16 +1,22 @@
-"""Context for a record page: related records and display helpers, all access-checked."""
+"""Context for a record page: related records, citation, downloads and display helpers,
+all access-checked. Every query here is one per page, whatever the number of items."""
 
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
 from ..access import visible_records_q
 from ..models import RecordPage
+
+# Web copies a visitor may download when the licence allows, smallest first.
+DOWNLOADABLE = ["audio_opus", "audio_aac", "video_360p", "video_720p"]
 
 
 def untranslated_fields(obj, fields) -> set[str]:
     """Fields displayed from another language because the visitor's language has no text yet."""
     lang = translation.get_language() or settings.LANGUAGE_CODE
-    others = [code for code, _ in settings.LANGUAGES if code != lang]
+    others = [code for code, _name in settings.LANGUAGES if code != lang]
     missing = set()
     for name in fields:
         if getattr(obj, f"{name}_{lang}", None):
@@ -20,10 +26,17 @@ def untranslated_fields(obj, fields) -> set[str]:
     return missing
 
 
+def fallback_language() -> str:
+    """The language text is shown in when the visitor's language has none (for ``lang``)."""
+    lang = translation.get_language() or settings.LANGUAGE_CODE
+    chain = settings.MODELTRANSLATION_FALLBACK_LANGUAGES
+    return (chain.get(lang) or chain.get("default") or (settings.LANGUAGE_CODE,))[0]
+
+
 def related_records(record: RecordPage, user, limit: int = 6):
-    """Other visible records sharing an ethnic group, newest first."""
-    groups = record.ethnic_groups.all()
-    return (
+    """Other visible records sharing an ethnic group, newest first (one query)."""
+    groups = record.ethnic_groups.values("pk")
+    return list(
         RecordPage.objects.filter(visible_records_q(user), ethnic_groups__in=groups)
         .exclude(pk=record.pk)
         .distinct()
@@ -31,17 +44,79 @@ def related_records(record: RecordPage, user, limit: int = 6):
     )
 
 
+def stable_url(record: RecordPage, request) -> str:
+    """The citable address: it survives slug changes and moves (see ``views_stable``)."""
+    lang = translation.get_language() or settings.LANGUAGE_CODE
+    return request.build_absolute_uri(f"/{lang}/id/{record.accession_number}/")
+
+
+def citation(record: RecordPage, url: str, groups) -> str:
+    """A ready citation: creators, year, title, type, archive, accession number, URL, date."""
+    year = record.date_year or (record.first_published_at.year if record.first_published_at else "")
+    parts = []
+    if groups:
+        parts.append(", ".join(g.name for g in groups))
+    if year:
+        parts.append(f"({year})")
+    head = " ".join(parts)
+    accessed = timezone.localdate().strftime("%d/%m/%Y")
+    text = _("%(title)s [%(type)s]. Di Sản Số, %(accession)s. %(url)s (accessed %(date)s).") % {
+        "title": record.title,
+        "type": record.specific_type_label,
+        "accession": record.accession_number,
+        "url": url,
+        "date": accessed,
+    }
+    return f"{head}. {text}" if head else text
+
+
+def record_downloads(record: RecordPage) -> list:
+    """Derivatives the licence lets the public download (one query)."""
+    if not record.allows_download:
+        return []
+    from media_pipeline.models import AssetState, DerivativeFile
+
+    files = DerivativeFile.objects.filter(
+        asset__record_links__record=record, asset__state=AssetState.DONE, name__in=DOWNLOADABLE
+    ).order_by("asset_id", "size")
+    from django.urls import reverse
+
+    return [
+        {
+            "url": reverse("media_pipeline:derivative", args=[f.asset_id, f.name]),
+            "name": f.name,
+            "mime": f.mime.split(";")[0],
+            "size": f.size,
+        }
+        for f in files
+    ]
+
+
 def record_context(record: RecordPage, request) -> dict:
+    groups = list(record.ethnic_groups.all())
+    url = stable_url(record, request)
+    media = record_media(record, request)
+    poster = next((p.poster for p in media if p.poster), "")
     return {
         "untranslated": untranslated_fields(record, ("title", "summary", "body")),
+        "fallback_lang": fallback_language(),
         "related": related_records(record, request.user),
         "vernacular_titles": list(record.vernacular_titles.all()),
         "contributors": list(record.contributors.select_related("person")),
-        "groups": list(record.ethnic_groups.all()),
+        "groups": groups,
         "provinces": list(record.provinces.all()),
         "former_provinces": list(record.former_provinces.select_related("successor")),
         "subject_tags": list(record.subjects.all()),
-        "media": record_media(record, request),
+        "media": media,
+        "downloads": record_downloads(record),
+        "stable_url": url,
+        "citation": citation(record, url, groups),
+        "meta_title": record.seo_title or record.title,
+        "meta_description": record.search_description
+        or Truncator(record.summary).chars(200)
+        or None,
+        "og_type": "article",
+        "og_image": poster,
     }
 
 

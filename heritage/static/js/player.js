@@ -49,8 +49,33 @@
       .catch(function () {});
   }
 
+  // Links such as a search hit or a QR code carry "#t=75" or "#t=75,90" (W3C media
+  // fragments): start the first player there when the visitor presses play.
+  function honourTimeFragment() {
+    var match = /^#t=(\d+(?:\.\d+)?)(?:,(\d+(?:\.\d+)?))?$/.exec(window.location.hash);
+    var media = document.querySelector("[data-player]");
+    if (!match || !media) return;
+    var start = parseFloat(match[1]);
+    var end = match[2] ? parseFloat(match[2]) : null;
+    var started = false;
+    media.addEventListener("play", function () {
+      if (!started) { started = true; media.currentTime = start; }
+    });
+    if (end !== null) {
+      media.addEventListener("timeupdate", function () {
+        if (started && media.currentTime >= end) { media.pause(); end = null; }
+      });
+    }
+    media.closest("figure").scrollIntoView();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("ol.transcript-lines").forEach(wireTranscript);
     document.querySelectorAll("audio[data-waveform]").forEach(drawWaveform);
+    honourTimeFragment();
+    document.querySelectorAll("button[data-print]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () { window.print(); });
+    });
   });
 })();

@@ -1,0 +1,103 @@
+"""Whole-page cache for anonymous visitors, in the Django cache.
+
+Most visitors are anonymous and on slow phones; a cached page costs the server a dictionary
+lookup instead of a dozen queries. Correctness comes first:
+
+- only anonymous GET/HEAD requests without a query string are cached, so nothing that
+  depends on a user, a form or a filter is ever shared;
+- the key includes the host, the path (which carries the language) and the data-saver
+  cookie, the only per-visitor input a public page reads;
+- any publication, unpublication, deletion, move, access change or media change bumps one
+  "generation" number that every key contains, so all cached pages go stale at once.
+  Publishing is rare next to reading, and a record change can alter many pages (lists,
+  related records, the home page), so a global flush is both simple and always right.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.cache import patch_vary_headers
+
+GENERATION_KEY = "dss:page-cache:generation"
+DEFAULT_TIMEOUT = 15 * 60
+
+
+def _timeout() -> int:
+    return getattr(settings, "DSS_PAGE_CACHE_SECONDS", DEFAULT_TIMEOUT)
+
+
+def generation() -> int:
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        # add() so two processes starting together agree on the first value.
+        cache.add(GENERATION_KEY, 1, timeout=None)
+        value = cache.get(GENERATION_KEY, 1)
+    return value
+
+
+def invalidate_all() -> None:
+    """Make every cached page stale (called from signal handlers on any publishing change)."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 2, timeout=None)
+
+
+def is_cacheable_request(request) -> bool:
+    if request.method not in ("GET", "HEAD") or request.GET:
+        return False
+    if getattr(request, "is_preview", False):
+        return False
+    user = getattr(request, "user", None)
+    return user is None or not user.is_authenticated
+
+
+def cache_key(request) -> str:
+    saver = "1" if request.COOKIES.get("datasaver") == "1" else "0"
+    raw = f"{request.get_host()}|{request.path}|{saver}"
+    digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
+    return f"dss:page:{generation()}:{digest}"
+
+
+def cached_response(request):
+    if not is_cacheable_request(request):
+        return None
+    response = cache.get(cache_key(request))
+    if response is not None:
+        response["X-Page-Cache"] = "hit"
+    return response
+
+
+def store_response(request, response) -> None:
+    """Keep a rendered 200 response that sets no cookie (a cookie is per visitor)."""
+    if not is_cacheable_request(request) or response.status_code != 200:
+        return
+    if hasattr(response, "render") and not response.is_rendered:
+        response.render()
+    if response.cookies or getattr(response, "streaming", False):
+        return
+    patch_vary_headers(response, ("Cookie",))
+    response["X-Page-Cache"] = "miss"
+    cache.set(cache_key(request), response, _timeout())
+
+
+def serve_cached(request, render):
+    """Return the cached page or call ``render()`` and cache its result."""
+    hit = cached_response(request)
+    if hit is not None:
+        return hit
+    response = render()
+    store_response(request, response)
+    return response
+
+
+def cache_anonymous(view):
+    """Decorator for plain Django views whose output depends only on the path and language."""
+    from functools import wraps
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        return serve_cached(request, lambda: view(request, *args, **kwargs))
+
+    return wrapped

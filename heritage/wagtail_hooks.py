@@ -1,0 +1,21 @@
+"""Serve Wagtail pages to anonymous visitors from the page cache (see ``page_cache``)."""
+
+from wagtail import hooks
+
+from . import page_cache
+
+
+@hooks.register("before_serve_page", order=100)
+def serve_from_page_cache(page, request, serve_args, serve_kwargs):
+    # Runs after Wagtail's own checks (order 0); pages behind a Wagtail view restriction are
+    # left to Wagtail's restriction hook and never cached.
+    if not page_cache.is_cacheable_request(request):
+        return None
+    hit = page_cache.cached_response(request)
+    if hit is not None:
+        return hit
+    if page.get_view_restrictions().exists():
+        return None
+    response = page.serve(request, *serve_args, **serve_kwargs)
+    page_cache.store_response(request, response)
+    return response
