@@ -108,6 +108,8 @@ def record_context(record: RecordPage, request) -> dict:
         "former_provinces": list(record.former_provinces.select_related("successor")),
         "subject_tags": list(record.subjects.all()),
         "media": media,
+        # The time-coded transcript beside the player replaces the plain-text one.
+        "timed_transcript": any(p.transcript for p in media),
         "downloads": record_downloads(record),
         "stable_url": url,
         "citation": citation(record, url, groups),

@@ -85,3 +85,13 @@ def test_closed_record_page_and_its_player_stay_hidden(client, tone, attach, clo
     response = client.get(closed_recording.url)
     assert response.status_code == 404
     assert "/files/" not in response.content.decode()
+
+
+def test_timed_transcript_replaces_the_plain_text_one(client, tone, attach, public_recording):
+    public_recording.transcript = "Dòng văn bản cũ"
+    public_recording.save_revision().publish()
+    html = client.get(public_recording.url).content.decode()
+    assert "Dòng văn bản cũ" in html  # no media yet: the text transcript is shown
+    attach(tone, public_recording)
+    html = client.get(public_recording.url).content.decode()
+    assert "Lời khấn bí mật" in html and "Dòng văn bản cũ" not in html
