@@ -19,6 +19,7 @@ from .ingest import ingest_file
 from .runner import default_runner
 
 BITEXACT = ["-fflags", "+bitexact", "-flags:a", "+bitexact", "-flags:v", "+bitexact"]
+FFMPEG = ["ffmpeg", "-nostdin", "-v", "error", "-y"]
 
 
 def _tone_args(out: Path, seconds: int, seed: int) -> list[str]:
@@ -26,11 +27,7 @@ def _tone_args(out: Path, seconds: int, seed: int) -> list[str]:
     freq = 180 + (seed * 37) % 160
     expr = f"0.5*sin(2*PI*{freq}*t)*(0.55+0.45*sin(2*PI*0.4*t))"
     return [
-        "ffmpeg",
-        "-nostdin",
-        "-v",
-        "error",
-        "-y",
+        *FFMPEG,
         "-f",
         "lavfi",
         "-i",
@@ -44,11 +41,7 @@ def _tone_args(out: Path, seconds: int, seed: int) -> list[str]:
 
 def _video_args(out: Path, seconds: int) -> list[str]:
     return [
-        "ffmpeg",
-        "-nostdin",
-        "-v",
-        "error",
-        "-y",
+        *FFMPEG,
         "-f",
         "lavfi",
         "-i",
