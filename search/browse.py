@@ -17,6 +17,7 @@ from archive.lunar import today_in_vietnam
 from search.folding import fold
 
 from .calendar_feed import ics_calendar
+from .map_shapes import unit_map
 from .regions import REGIONS
 from .service import clean_lang, search
 
@@ -69,7 +70,11 @@ def provinces(request):
     ]
     if others:
         regions.append({"key": "other", "label": _("Other units"), "units": others})
-    return render(request, "archive/browse_provinces.html", {"regions": regions})
+    context = {
+        "regions": regions,
+        "unit_map": unit_map([unit for region in regions for unit in region["units"]]),
+    }
+    return render(request, "archive/browse_provinces.html", context)
 
 
 def upcoming(user, *, group: str = "", province: str = "", today: date | None = None):

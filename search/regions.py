@@ -1,8 +1,7 @@
 """The 34 provincial units of July 2025 grouped by the GSO's six socio-economic regions.
 
-Keyed by the 2025 unit code (provinces_2025.csv). Used to lay out the province browse page,
-which stands in for a map (see docs/search.md: no public-domain boundary data is available
-offline here, so no map is shipped).
+Keyed by the 2025 unit code (provinces_2025.csv). Used to lay out the list on the province
+browse page, the text alternative to its map (``search/map_shapes.py``).
 """
 
 from django.utils.translation import gettext_lazy as _

@@ -162,6 +162,7 @@ def axe_pages(archive, lang):
         url_of(archive["custom"], lang),
         url_of(archive["recording"], lang),
         f"/{lang}/collections/",
+        f"/{lang}/browse/provinces/",
         pack_url(pack, lang),
         pack_url(pack, lang, "projector"),
         pack_url(pack, lang, "handout"),
