@@ -91,6 +91,9 @@ _TAI_VIET_PREPENDED = frozenset("\uaab5\uaab6\uaab9\uaabb\uaabc")
 _TAI_VIET_TONE_LETTERS = frozenset("\uaac0\uaac2")
 
 _WS_RE = re.compile(r"\s+")
+_DIACRITIC_RE = re.compile(
+    "[" + "".join(f"\\u{lo:04x}-\\u{hi:04x}" for lo, hi in _DIACRITIC_RANGES) + "]+"
+)
 _SCRIPT_CLASS = "".join(
     f"\\u{lo:04x}-\\u{hi:04x}" for ranges in SCRIPT_BLOCKS.values() for lo, hi in ranges
 )
@@ -128,8 +131,11 @@ def clean(text: str) -> str:
     other words (or at a script boundary) ZWSP is a word break and becomes a
     space.
     """
-    if text.isascii() and text.isprintable():
+    if text.isprintable():  # no Cc, Cf, Cs, Co or unassigned: nothing to drop
         return text
+    spaced = text.translate(_CONTROLS_TO_SPACE)
+    if spaced.isprintable():  # only line breaks and tabs: the common case for long text
+        return spaced
     text = _ZWSP_INSIDE_SCRIPT_RE.sub("", text).replace("\u200b", " ")
     out: list[str] = []
     for ch in text:
@@ -141,6 +147,10 @@ def clean(text: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+# Every Cc character (C0, DEL, C1) becomes a space, exactly as the slow path does.
+_CONTROLS_TO_SPACE = {cp: " " for cp in (*range(0x00, 0x20), *range(0x7F, 0xA0))}
 
 
 def _is_noncharacter(ch: str) -> bool:
@@ -165,7 +175,7 @@ def fold(text: str) -> str:
     """
     t = nfc(clean(text)).translate(_LOOKALIKE_D).casefold().replace("\u0111", "d")
     t = unicodedata.normalize("NFD", t.translate(_KHMER_CANON))
-    t = "".join(ch for ch in t if not _in_ranges(ord(ch), _DIACRITIC_RANGES))
+    t = _DIACRITIC_RE.sub("", t)
     return _squash(nfc(t).translate(_PUNCT_NORMALISE))
 
 
