@@ -319,6 +319,39 @@ def run_queries(count: int, seed: int) -> dict[str, dict[str, float]]:
     return out
 
 
+def memory_build() -> dict:
+    """Build the in-memory copy of the index now; its time, size and the process's peak RSS."""
+    import resource
+
+    from search.memory.index import warm
+
+    started = time.perf_counter()
+    snap = warm()
+    return {
+        "memory_build_s": time.perf_counter() - started,
+        "memory_arrays_mb": snap.nbytes / 2**20,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def after_edit() -> dict[str, float]:
+    """The first search after an edit: one document changes, the next query catches up."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.utils import timezone
+
+    from search.cache import bump
+    from search.models import SearchDocument
+    from search.service import search
+
+    timings = []
+    pks = list(SearchDocument.objects.order_by("?").values_list("pk", flat=True)[:5])
+    for pk in pks:
+        SearchDocument.objects.filter(pk=pk).update(updated_at=timezone.now())
+        bump()
+        timings.append(_time(search, "lễ hội", {"group": ["tay"]}, AnonymousUser(), "vi"))
+    return {"p50": _pct(timings, 50), "max": max(timings)}
+
+
 def _facet_values():
     from search.models import SearchFacetValue
 
@@ -343,6 +376,11 @@ def main(argv=None) -> int:
     ap.add_argument(
         "--no-cache", action="store_true", help="time every query cold (SEARCH_CACHE_SECONDS=0)"
     )
+    ap.add_argument(
+        "--no-memory",
+        action="store_true",
+        help="SQL only: no in-memory copy of the index (SEARCH_MEMORY_INDEX=False)",
+    )
     args = ap.parse_args(argv)
     if args.fresh and args.db == "sqlite":
         for suffix in ("", "-wal", "-shm"):
@@ -352,10 +390,11 @@ def main(argv=None) -> int:
     from django.db import connection
 
     call_command("migrate", interactive=False, verbosity=0)
-    if args.no_cache:
-        from django.conf import settings
+    from django.conf import settings
 
+    if args.no_cache:
         settings.SEARCH_CACHE_SECONDS = 0
+    settings.SEARCH_MEMORY_INDEX = not args.no_memory
     started = time.perf_counter()
     inserted = load(args.n, args.seed)
     load_s = time.perf_counter() - started
@@ -373,7 +412,11 @@ def main(argv=None) -> int:
             progress=lambda d, t: d % 10000 == 0 and print(f"  indexed {d}/{t}", file=sys.stderr)
         )
         report.update(indexed=count, rebuild_s=seconds)
+    if not args.no_memory:
+        report.update(memory_build())
     report["queries"] = run_queries(args.queries, args.seed)
+    if not args.no_memory:
+        report["after_edit_ms"] = after_edit()
     text = json.dumps(report, indent=2)
     print(text)
     if args.out:

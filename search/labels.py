@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Mapping
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .facets import FACETS, HAS_LABELS, MEDIA_LABELS, TYPE_LABELS, FacetValue
@@ -23,29 +26,75 @@ def _localised(obj, name: str, lang: str) -> str:
     return getattr(obj, f"{name}_{lang}", "") or getattr(obj, f"{name}_vi", "") or str(obj)
 
 
-def group_labels(slugs, lang: str) -> dict[str, str]:
-    from archive.models import EthnicGroup
+class ReferenceCache:
+    """Something read from reference data (groups, provinces), once per process and language.
 
-    return {g.slug: _localised(g, "name", lang) for g in EthnicGroup.objects.filter(slug__in=slugs)}
+    Every search labels its facets and results, and every keystroke asks for group and
+    place suggestions; that data changes only when an officer edits reference records.
+    Saves of those records clear every table (``clear_reference_caches``, connected in
+    ``signal_handlers``); entries older than ``SEARCH_LABEL_SECONDS`` (default 300) are read
+    again, for edits made in other processes.
+    """
+
+    instances: list[ReferenceCache] = []
+
+    def __init__(self, read):
+        self._read = read
+        self._tables: dict[str, tuple[float, object]] = {}
+        self._lock = threading.Lock()
+        ReferenceCache.instances.append(self)
+
+    def table(self, lang: str):
+        now = time.monotonic()
+        hit = self._tables.get(lang)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        table = self._read(lang)
+        ttl = float(getattr(settings, "SEARCH_LABEL_SECONDS", 300))
+        with self._lock:
+            self._tables[lang] = (now + ttl, table)
+        return table
+
+    def clear(self) -> None:
+        with self._lock:
+            self._tables.clear()
+
+
+def clear_reference_caches(**_kwargs) -> None:
+    for cache in ReferenceCache.instances:
+        cache.clear()
+
+
+def _read_labels(lang: str) -> dict[str, dict[str, str]]:
+    from archive.models import EthnicGroup, Province
+
+    groups, languages = {}, {}
+    for group in EthnicGroup.objects.all():
+        name = _localised(group, "name", lang)
+        groups[group.slug] = name
+        for code in group.language_codes if group.iso639_3 else ():
+            languages.setdefault(code, f"{name} ({code})")
+    provinces = {p.slug: p.name for p in Province.objects.all()}
+    return {"group": groups, "province": provinces, "language": languages}
+
+
+_labels = ReferenceCache(_read_labels)
+
+
+def group_labels(slugs, lang: str) -> dict[str, str]:
+    names = _labels.table(lang)["group"]
+    return {slug: names[slug] for slug in slugs if slug in names}
 
 
 def province_labels(slugs) -> dict[str, str]:
-    from archive.models import Province
-
-    return {p.slug: p.name for p in Province.objects.filter(slug__in=slugs)}
+    names = _labels.table("vi")["province"]
+    return {slug: names[slug] for slug in slugs if slug in names}
 
 
 def language_labels(codes, lang: str) -> dict[str, str]:
-    from archive.models import EthnicGroup
-
+    from_groups = _labels.table(lang)["language"]
     labels = {code: str(LANGUAGE_NAMES[code]) for code in codes if code in LANGUAGE_NAMES}
-    missing = set(codes) - set(labels)
-    if missing:
-        for group in EthnicGroup.objects.exclude(iso639_3=""):
-            for code in group.language_codes:
-                if code in missing and code not in labels:
-                    labels[code] = f"{_localised(group, 'name', lang)} ({code})"
-    return {code: labels.get(code, code) for code in codes}
+    return {code: labels.get(code) or from_groups.get(code, code) for code in codes}
 
 
 def value_labels(values: Mapping[str, set[str]], lang: str) -> dict[str, dict[str, str]]:

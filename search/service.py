@@ -148,32 +148,24 @@ def input_messages(parsed: ParsedQuery, raw: str, filters) -> list[str]:
 
 
 class DatabaseSearch:
-    """One search on the database backend (SQLite FTS5 or PostgreSQL)."""
+    """One search on the database backend: in memory when the process holds a current copy
+    of the index (``search/memory``), else in SQL (SQLite FTS5 or PostgreSQL)."""
 
     def __init__(self, parsed: ParsedQuery, filters, user, lang: str):
         self.parsed = parsed
         self.filters = filters
         self.user = user
         self.lang = lang
-        self.engine = engine()
-        self.visible = SearchDocument.objects.filter(visible_records_q(user, prefix="record__"))
-
-    def _matching(self, relaxed: bool):
-        match = self.engine.match(self.parsed, relaxed=relaxed)
-        if match is None:
-            return None, self.visible
-        return match, self.visible.filter(pk__in=RawSQL(match.ids_sql, match.params))
+        self.strategy = memory_strategy(parsed, filters, user) or SqlStrategy(parsed, filters, user)
 
     def run(self, page: int, page_size: int) -> SearchResults:
         messages = input_messages(self.parsed, self.parsed.raw, self.filters)
         relaxed = False
-        match, base = self._matching(relaxed=False)
-        # The count and every facet count in one aggregate query over the matching ids.
-        count, counts = facet_rules.count_and_facets(base, self.filters)
-        if count == 0 and match is not None and len(self.parsed.terms) > 1:
+        # The count and every facet count in one pass over the matching documents.
+        count, counts = self.strategy.count_and_facets(relaxed=False)
+        if count == 0 and self.strategy.has_match and len(self.parsed.terms) > 1:
             relaxed = True
-            match, base = self._matching(relaxed=True)
-            count, counts = facet_rules.count_and_facets(base, self.filters)
+            count, counts = self.strategy.count_and_facets(relaxed=True)
             if count:
                 messages.append(_("No record has all of your words; showing records with some."))
         if not count and not self.filters:
@@ -182,15 +174,10 @@ class DatabaseSearch:
         offset = (page - 1) * page_size
         if not count:
             ids = []
-        elif match is None:
-            filtered = facet_rules.apply_filters(base, self.filters)
-            ids = list(
-                filtered.order_by("sort_title", "pk").values_list("pk", flat=True)[
-                    offset : offset + page_size
-                ]
-            )
+        elif not self.strategy.has_match:
+            ids = self.strategy.by_title(offset, page_size)
         else:
-            ids = self._ranked_ids(match, offset, page_size)
+            ids = self._ranked_ids(offset, page_size)
         return SearchResults(
             query=self.parsed.raw,
             lang=self.lang,
@@ -204,15 +191,11 @@ class DatabaseSearch:
             relaxed=relaxed,
         )
 
-    def _ranked_ids(self, match, offset: int, page_size: int) -> list[int]:
-        # Candidates: access gate and facet filters, WITHOUT the text match, which the
-        # rank query applies itself (so the engine matches once, not twice).
-        candidates = facet_rules.apply_filters(self.visible, self.filters).values("pk")
-        sql, params = candidates.query.sql_with_params()
+    def _ranked_ids(self, offset: int, page_size: int) -> list[int]:
         if offset + page_size > RERANK_WINDOW:
-            ranked = self.engine.rank(match, sql, params, offset + page_size)
+            ranked = self.strategy.ranked(offset + page_size)
             return [pk for pk, _ in ranked][offset : offset + page_size]
-        ranked = self.engine.rank(match, sql, params, RERANK_WINDOW)
+        ranked = self.strategy.ranked(RERANK_WINDOW)
         texts = {
             row["pk"]: RankingText(
                 row["title_accent"], row["names_accent"], row["title_folded"], row["names_folded"]
@@ -222,6 +205,77 @@ class DatabaseSearch:
             )
         }
         return rerank(ranked, texts, self.parsed)[offset : offset + page_size]
+
+
+class SqlStrategy:
+    """Matching, counting and ranking inside the database (the full-text engine + ORM)."""
+
+    def __init__(self, parsed: ParsedQuery, filters, user):
+        self.parsed = parsed
+        self.filters = filters
+        self.engine = engine()
+        self.visible = SearchDocument.objects.filter(visible_records_q(user, prefix="record__"))
+        self.match = None
+        self.base = self.visible
+
+    @property
+    def has_match(self) -> bool:
+        return self.match is not None
+
+    def count_and_facets(self, *, relaxed: bool):
+        self.match = self.engine.match(self.parsed, relaxed=relaxed)
+        if self.match is None:
+            self.base = self.visible
+        else:
+            self.base = self.visible.filter(pk__in=RawSQL(self.match.ids_sql, self.match.params))
+        return facet_rules.count_and_facets(self.base, self.filters)
+
+    def by_title(self, offset: int, size: int) -> list[int]:
+        filtered = facet_rules.apply_filters(self.base, self.filters)
+        return list(
+            filtered.order_by("sort_title", "pk").values_list("pk", flat=True)[
+                offset : offset + size
+            ]
+        )
+
+    def ranked(self, limit: int) -> list[tuple[int, float]]:
+        # Candidates: access gate and facet filters, WITHOUT the text match, which the
+        # rank query applies itself (so the engine matches once, not twice).
+        candidates = facet_rules.apply_filters(self.visible, self.filters).values("pk")
+        sql, params = candidates.query.sql_with_params()
+        return self.engine.rank(self.match, sql, params, limit)
+
+
+class MemoryStrategy:
+    """The same questions answered from the process's in-memory copy of the index."""
+
+    def __init__(self, query):
+        self.query = query
+
+    @property
+    def has_match(self) -> bool:
+        return self.query.plan is not None
+
+    def count_and_facets(self, *, relaxed: bool):
+        self.query.match_text(relaxed=relaxed)
+        return self.query.count_and_facets()
+
+    def by_title(self, offset: int, size: int) -> list[int]:
+        return self.query.by_title(offset, size)
+
+    def ranked(self, limit: int) -> list[tuple[int, float]]:
+        return self.query.ranked(limit)
+
+
+def memory_strategy(parsed: ParsedQuery, filters, user) -> MemoryStrategy | None:
+    from .memory import index as memory_index
+    from .memory.engine import MemoryQuery
+
+    snap = memory_index.snapshot()
+    if snap is None:
+        return None
+    visible = memory_index.index_for_connection().visible(snap, user)
+    return MemoryStrategy(MemoryQuery(snap, visible, parsed, filters))
 
 
 # -- turning ids into results -----------------------------------------------------------------
@@ -292,7 +346,11 @@ def build_results(ids: Sequence[int], parsed: ParsedQuery, lang: str) -> list[Se
             labels.get(facet, {}).get(value, value)
         )
     urls = page_urls(ids, lang)
-    segments = _segments([pk for pk in ids if docs.get(pk) and docs[pk].transcript], parsed)
+    # Time-coded segments come from the media tracks: read them only for recordings whose
+    # transcript holds a query word.
+    segments = _segments(
+        [pk for pk in ids if docs.get(pk) and has_hit(docs[pk].transcript, parsed.terms)], parsed
+    )
     results = []
     for pk in ids:
         doc = docs.get(pk)

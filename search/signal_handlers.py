@@ -78,3 +78,12 @@ def connect_signal_handlers():
     # The document row itself goes with the record (CASCADE); the task tidies up after.
     post_save.connect(_on_page_change, dispatch_uid=f"{uid}.saved")
     post_delete.connect(_on_page_change, dispatch_uid=f"{uid}.deleted")
+    # Labels and name suggestions are read once per process (search/labels.py).
+    from archive.models import EthnicGroup, FormerProvince, Province
+
+    from .labels import clear_reference_caches
+
+    for model in (EthnicGroup, Province, FormerProvince):
+        for signal, kind in ((post_save, "saved"), (post_delete, "deleted")):
+            key = f"{uid}.reference.{model.__name__}.{kind}"
+            signal.connect(clear_reference_caches, sender=model, dispatch_uid=key)

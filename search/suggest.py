@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.db.models import Case, Value, When
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import translation
@@ -22,6 +23,7 @@ from search.query_parser import parse_query
 
 from .cache import cached
 from .fulltext import engine
+from .labels import ReferenceCache
 from .models import SearchDocument
 
 MAX_SUGGESTIONS = 10
@@ -39,72 +41,135 @@ class Suggestion:
         return {"label": self.label, "url": self.url, "kind": self.kind}
 
 
-def name_matches(folded_query: str, name: str) -> bool:
-    """Does the query start the name, or start one of its words?"""
-    key = fold(name)
-    return bool(key) and (key.startswith(folded_query) or f" {folded_query}" in f" {key}")
-
-
 def _search_url(lang: str, **params) -> str:
     with translation.override(lang):
         return reverse("search:search") + "?" + urlencode(params)
 
 
-def group_suggestions(folded_query: str, lang: str) -> list[Suggestion]:
-    from archive.models import EthnicGroup
+@dataclass(frozen=True, slots=True)
+class _Name:
+    """A group or place as suggestions see it: folded keys, then what is shown."""
 
+    own: tuple[str, ...]  # folded own names (groups: Vietnamese and English)
+    other: tuple[str, ...]  # folded other names, which may be old or pejorative exonyms
+    sort_key: str
+    suggestion: Suggestion
+
+
+def _word_prefix(folded_query: str, key: str) -> bool:
+    return bool(key) and (key.startswith(folded_query) or f" {folded_query}" in f" {key}")
+
+
+def name_matches(folded_query: str, name: str) -> bool:
+    """Does the query start the name, or start one of its words?"""
+    return _word_prefix(folded_query, fold(name))
+
+
+def _read_names(lang: str) -> dict[str, list[_Name]]:
+    from archive.models import EthnicGroup, FormerProvince, Province
+
+    groups = []
+    with translation.override(lang):
+        for group in EthnicGroup.objects.order_by("name_vi"):
+            label = getattr(group, f"name_{lang}", "") or group.name_vi
+            groups.append(
+                _Name(
+                    own=tuple(fold(n) for n in (group.name_vi, group.name_en) if n),
+                    other=tuple(fold(n) for n in group.other_names_list),
+                    sort_key=fold(label),
+                    suggestion=Suggestion(label, group.get_absolute_url(), "group"),
+                )
+            )
+        places = [
+            _Name((fold(p.name),), (), fold(p.name), _place(p.name, p.slug, lang))
+            for p in Province.objects.order_by("name")
+        ]
+        for former in FormerProvince.objects.select_related("successor").order_by("name"):
+            if former.name != former.successor.name:
+                label = _("%(old)s (now %(new)s)") % {
+                    "old": former.name,
+                    "new": former.successor.name,
+                }
+                places.append(
+                    _Name(
+                        (fold(former.name),),
+                        (),
+                        fold(former.name),
+                        _place(label, former.successor.slug, lang),
+                    )
+                )
+    return {"group": groups, "place": places}
+
+
+def _place(label: str, slug: str, lang: str) -> Suggestion:
+    return Suggestion(label, _search_url(lang, province=slug), "place")
+
+
+_names = ReferenceCache(_read_names)
+
+
+def group_suggestions(folded_query: str, lang: str) -> list[Suggestion]:
     ranked = []
-    for group in EthnicGroup.objects.order_by("name_vi"):
-        label = getattr(group, f"name_{lang}", "") or group.name_vi
-        own = [group.name_vi, group.name_en]
+    for name in _names.table(lang)["group"]:
         # Own name first (exact, then prefix); a match on another name (which may be an old
         # or pejorative exonym) still leads to the group, but under the group's own name.
-        if any(fold(n) == folded_query for n in own if n):
+        if folded_query in name.own:
             rank = 0
-        elif any(name_matches(folded_query, n) for n in own if n):
+        elif any(_word_prefix(folded_query, key) for key in name.own):
             rank = 1
-        elif any(name_matches(folded_query, n) for n in group.other_names_list):
+        elif any(_word_prefix(folded_query, key) for key in name.other):
             rank = 2
         else:
             continue
-        with translation.override(lang):
-            ranked.append((rank, fold(label), Suggestion(label, group.get_absolute_url(), "group")))
+        ranked.append((rank, name.sort_key, name.suggestion))
     return [item for *_key, item in sorted(ranked, key=lambda r: (r[0], r[1]))]
 
 
 def place_suggestions(folded_query: str, lang: str) -> list[Suggestion]:
-    from archive.models import FormerProvince, Province
-
-    found = [
-        Suggestion(p.name, _search_url(lang, province=p.slug), "place")
-        for p in Province.objects.order_by("name")
-        if name_matches(folded_query, p.name)
+    return [
+        name.suggestion
+        for name in _names.table(lang)["place"]
+        if any(_word_prefix(folded_query, key) for key in name.own)
     ]
-    for former in FormerProvince.objects.select_related("successor").order_by("name"):
-        if name_matches(folded_query, former.name) and former.name != former.successor.name:
-            label = _("%(old)s (now %(new)s)") % {
-                "old": former.name,
-                "new": former.successor.name,
-            }
-            found.append(
-                Suggestion(label, _search_url(lang, province=former.successor.slug), "place")
-            )
-    return found
+
+
+_TITLES = ("pk", "title_vi", "title_en")
+
+
+def _memory_title_ids(parsed, user) -> list[int] | None:
+    """Title-prefix matches from the in-memory index; None when it is not available."""
+    from .memory import index as memory_index
+    from .memory.engine import title_prefix_ids
+
+    snap = memory_index.snapshot()
+    if snap is None:
+        return None
+    visible = memory_index.index_for_connection().visible(snap, user)
+    return title_prefix_ids(snap, visible, parsed, MAX_TITLES)
 
 
 def title_suggestions(query: str, user, lang: str) -> list[Suggestion]:
     from .service import page_urls
 
     parsed = parse_query(query, max_len=100)
-    match = engine().title_prefix(parsed)
-    if match is None:
-        return []
-    docs = list(
-        SearchDocument.objects.filter(visible_records_q(user, prefix="record__"))
-        .filter(pk__in=RawSQL(match.ids_sql, match.params))
-        .order_by("sort_title", "pk")
-        .values("pk", "title_vi", "title_en")[:MAX_TITLES]
-    )
+    ids = _memory_title_ids(parsed, user)
+    if ids is not None:
+        found = {d["pk"]: d for d in SearchDocument.objects.filter(pk__in=ids).values(*_TITLES)}
+        docs = [found[pk] for pk in ids if pk in found]
+    else:
+        match = engine().title_prefix(parsed)
+        if match is None:
+            return []
+        starts = Case(
+            When(sort_title__startswith=" ".join(parsed.terms), then=Value(0)),
+            default=Value(1),
+        )
+        docs = list(
+            SearchDocument.objects.filter(visible_records_q(user, prefix="record__"))
+            .filter(pk__in=RawSQL(match.ids_sql, match.params))
+            .order_by(starts, "sort_title", "pk")
+            .values(*_TITLES)[:MAX_TITLES]
+        )
     urls = page_urls([d["pk"] for d in docs], lang)
     return [
         Suggestion(d[f"title_{lang}"] or d["title_vi"], urls.get(d["pk"], ""), "record")

@@ -1,0 +1,290 @@
+"""The per-process in-memory index: built from ``SearchDocument``, kept in step with it.
+
+The database stays the index of record; this is a derived, disposable copy that answers
+the expensive questions (count, facet counts, ranking of very common words, title
+prefixes) in milliseconds. Rules:
+
+- **Freshness.** Every index write and record save replaces the index token
+  (``search.cache.bump``). A request that sees a new token compares every document's
+  ``updated_at`` with what the process holds; changed, new and deleted documents go into a
+  small delta segment and tombstones. Many changes (a full ``update_index``) rebuild the
+  whole copy instead, in a background thread when it is large; until it is ready the SQL
+  engines answer.
+- **Access.** Visibility is never decided here. For each access signature the ids the
+  gate (``archive.access.visible_records_q``) lets through are read from the database, per
+  index token, and every answer is masked with them. A document the process holds but the
+  gate no longer shows can therefore never come out, even if the copy were stale.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.conf import settings
+from django.db import connection
+
+from .segment import DocRow, Segment
+
+logger = logging.getLogger(__name__)
+
+DOC_SQL = (
+    "SELECT record_id, CAST(updated_at AS TEXT), title_folded, names_folded, body_folded, "
+    "transcript_folded, sort_title FROM search_searchdocument WHERE {where} ORDER BY record_id"
+)
+FACET_SQL = "SELECT document_id, facet, value FROM search_searchfacetvalue WHERE {where}"
+STAMP_SQL = "SELECT record_id, CAST(updated_at AS TEXT) FROM search_searchdocument"
+MAX_MASKS = 64
+BATCH = 2000
+
+
+def enabled() -> bool:
+    return bool(getattr(settings, "SEARCH_MEMORY_INDEX", True))
+
+
+def inline_build_limit() -> int:
+    return int(getattr(settings, "SEARCH_MEMORY_INLINE_BUILD_LIMIT", 20_000))
+
+
+def delta_limit() -> int:
+    return int(getattr(settings, "SEARCH_MEMORY_DELTA_LIMIT", 2_000))
+
+
+def load_rows(pks: list[int] | None = None) -> Iterator[DocRow]:
+    """Documents (all, or these ids) as ``DocRow``s in id order, a batch at a time."""
+    if pks is None:
+        last = -1
+        while True:
+            batch = _batch("record_id > %s", [last], limit=BATCH)
+            if not batch:
+                return
+            yield from batch
+            last = batch[-1].pk
+    for start in range(0, len(pks), BATCH):
+        chunk = sorted(pks)[start : start + BATCH]
+        marks = ", ".join(["%s"] * len(chunk))
+        yield from _batch(f"record_id IN ({marks})", chunk, by_ids=True)
+
+
+def _batch(where: str, params: list, limit: int | None = None, by_ids=False) -> list[DocRow]:
+    sql = DOC_SQL.format(where=where) + (f" LIMIT {int(limit)}" if limit else "")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        docs = cursor.fetchall()
+        if not docs:
+            return []
+        if by_ids:
+            cursor.execute(
+                FACET_SQL.format(where=where.replace("record_id", "document_id")), params
+            )
+        else:
+            cursor.execute(
+                FACET_SQL.format(where="document_id BETWEEN %s AND %s"), [docs[0][0], docs[-1][0]]
+            )
+        facets: dict[int, list[tuple[str, str]]] = {}
+        for doc_id, facet, value in cursor.fetchall():
+            facets.setdefault(doc_id, []).append((facet, value))
+    return [
+        DocRow(
+            pk=pk,
+            stamp=stamp or "",
+            fields=(title or "", names or "", body or "", transcript or ""),
+            sort_title=sort_title or "",
+            facets=tuple(sorted(facets.get(pk, ()))),
+        )
+        for pk, stamp, title, names, body, transcript, sort_title in docs
+    ]
+
+
+@dataclass
+class Snapshot:
+    """Main segment + delta segment + tombstones, for one index token."""
+
+    token: str
+    main: Segment
+    alive: np.ndarray  # main documents still current (not changed, not deleted)
+    delta: Segment
+    masks: OrderedDict = field(default_factory=OrderedDict)
+    built_seconds: float = 0.0
+
+    @property
+    def segments(self) -> list[tuple[Segment, int]]:
+        return [(self.main, 0), (self.delta, self.main.n)]
+
+    @property
+    def size(self) -> int:
+        return self.main.n + self.delta.n
+
+    def mask_for_pks(self, pks: np.ndarray) -> np.ndarray:
+        mask = np.zeros(self.size, dtype=bool)
+        for segment, offset in self.segments:
+            if not segment.n or not len(pks):
+                continue
+            pos = np.searchsorted(segment.pks, pks)
+            pos = np.minimum(pos, segment.n - 1)
+            hit = segment.pks[pos] == pks
+            mask[offset + pos[hit]] = True
+        mask[: self.main.n] &= self.alive
+        return mask
+
+    def pk_at(self, positions: np.ndarray) -> np.ndarray:
+        return np.concatenate([self.main.pks, self.delta.pks])[positions]
+
+    @property
+    def nbytes(self) -> int:
+        return self.main.nbytes + self.delta.nbytes + self.alive.nbytes
+
+
+class MemoryIndex:
+    """The process's copy, per database."""
+
+    def __init__(self):
+        self.snapshot: Snapshot | None = None
+        self.lock = threading.RLock()
+        self.building = False
+
+    # -- building and keeping in step -----------------------------------------------------
+
+    def build(self, token: str) -> Snapshot:
+        started = time.perf_counter()
+        main = Segment(load_rows())
+        snap = Snapshot(token, main, np.ones(main.n, dtype=bool), Segment([]))
+        snap.built_seconds = time.perf_counter() - started
+        logger.info("search memory index: %s documents in %.1f s", main.n, snap.built_seconds)
+        return snap
+
+    def refresh(self, token: str) -> Snapshot | None:
+        """The snapshot for ``token``, brought up to date; None while a big build runs."""
+        snap = self.snapshot
+        if snap is not None and snap.token == token:
+            return snap
+        with self.lock:
+            snap = self.snapshot
+            if snap is not None and snap.token == token:
+                return snap
+            if snap is None:
+                return self._first_build(token)
+            stamps = _current_stamps()
+            main_stamps = dict(zip(snap.main.pks.tolist(), snap.main.stamps, strict=True))
+            changed = sorted(pk for pk, s in stamps.items() if main_stamps.get(pk) != s)
+            if len(changed) > delta_limit():
+                return self._big_change(token)
+            alive = np.fromiter(
+                (stamps.get(pk) == s for pk, s in main_stamps.items()),
+                dtype=bool,
+                count=snap.main.n,
+            )
+            delta_now = dict(zip(snap.delta.pks.tolist(), snap.delta.stamps, strict=True))
+            if delta_now == {pk: stamps[pk] for pk in changed}:
+                delta = snap.delta
+            else:
+                delta = Segment(load_rows(changed))
+            self.snapshot = Snapshot(token, snap.main, alive, delta)
+            return self.snapshot
+
+    def _first_build(self, token: str) -> Snapshot | None:
+        from search.models import SearchDocument
+
+        if SearchDocument.objects.count() <= inline_build_limit():
+            self.snapshot = self.build(token)
+            return self.snapshot
+        self._start_background_build()
+        return None
+
+    def _big_change(self, token: str) -> Snapshot | None:
+        from search.models import SearchDocument
+
+        if SearchDocument.objects.count() <= inline_build_limit():
+            self.snapshot = self.build(token)
+            return self.snapshot
+        self.snapshot = None  # stale: let SQL answer until the new copy is ready
+        self._start_background_build()
+        return None
+
+    def _start_background_build(self) -> None:
+        if self.building:
+            return
+        self.building = True
+        threading.Thread(target=self._background_build, name="search-memory-build").start()
+
+    def _background_build(self) -> None:
+        from django.db import connections
+
+        from search.cache import index_token
+
+        try:
+            token = index_token()
+            snap = self.build(token)
+            with self.lock:
+                self.snapshot = snap
+        except Exception:  # the SQL engines keep answering; try again on a later request
+            logger.exception("search memory index: background build failed")
+        finally:
+            self.building = False
+            connections.close_all()
+
+    # -- access -------------------------------------------------------------------------
+
+    def visible(self, snap: Snapshot, user) -> np.ndarray:
+        """Mask of the snapshot's documents the access gate shows ``user`` (per token)."""
+        from archive.access import visible_records_q
+        from search.cache import access_signature
+        from search.models import SearchDocument
+
+        signature = access_signature(user)
+        mask = snap.masks.get(signature)
+        if mask is not None:
+            return mask
+        pks = np.fromiter(
+            SearchDocument.objects.filter(visible_records_q(user, prefix="record__"))
+            .values_list("pk", flat=True)
+            .iterator(chunk_size=BATCH * 5),
+            dtype=np.int64,
+        )
+        pks.sort()
+        mask = snap.mask_for_pks(pks)
+        with self.lock:
+            snap.masks[signature] = mask
+            while len(snap.masks) > MAX_MASKS:
+                snap.masks.popitem(last=False)
+        return mask
+
+
+def _current_stamps() -> dict[int, str]:
+    with connection.cursor() as cursor:
+        cursor.execute(STAMP_SQL)
+        return {pk: stamp or "" for pk, stamp in cursor.fetchall()}
+
+
+_indexes: dict[tuple[str, str], MemoryIndex] = {}
+_indexes_lock = threading.Lock()
+
+
+def index_for_connection() -> MemoryIndex:
+    key = (connection.vendor, str(connection.settings_dict.get("NAME")))
+    with _indexes_lock:
+        return _indexes.setdefault(key, MemoryIndex())
+
+
+def snapshot() -> Snapshot | None:
+    """The up-to-date snapshot for this database, or None (disabled, or still building)."""
+    if not enabled():
+        return None
+    from search.cache import index_token
+
+    return index_for_connection().refresh(index_token())
+
+
+def warm() -> Snapshot | None:
+    """Build now, in this thread, whatever the size (benchmarks, deploy hooks)."""
+    from search.cache import index_token
+
+    index = index_for_connection()
+    with index.lock:
+        index.snapshot = index.build(index_token())
+        return index.snapshot
