@@ -158,13 +158,20 @@ def _transcript_segments(record, assets) -> list[Segment]:
 
 def segments_for(record, terms) -> list[Segment]:
     """Transcript segments whose text contains every folded query term (in any order)."""
+    return matching_segments(transcript_segments(record), terms)
+
+
+def matching_segments(segments, terms) -> list[Segment]:
+    """The segments (``Segment``s or stored ``[start, end, text]`` lists) holding every
+    folded query term."""
     wanted = {t for t in terms if t}
     if not wanted:
         return []
     found = []
-    for segment in transcript_segments(record):
-        words = set(fold(segment.text).split())
-        if wanted <= words:
+    for segment in segments:
+        if not isinstance(segment, Segment):
+            segment = Segment(*segment)
+        if wanted <= set(fold(segment.text).split()):
             found.append(segment)
     return found
 
@@ -258,9 +265,8 @@ def build_document(record, related: Related | None = None) -> DocumentData:
     )
     summary_vi, summary_en = nfc(record.summary_vi or ""), nfc(record.summary_en or "")
     # Every time-coded track of the record's media plus its transcript text: one searchable field.
-    transcript = nfc(
-        "\n".join(segment.text for segment in _transcript_segments(record, rel.assets))
-    )
+    segments = _transcript_segments(record, rel.assets)
+    transcript = nfc("\n".join(segment.text for segment in segments))
 
     fields = {
         "record_type": record.specific_class.record_type or "",
@@ -272,6 +278,7 @@ def build_document(record, related: Related | None = None) -> DocumentData:
         "body_vi": _joined(body_vi, getattr(record, "rituals_vi", "")),
         "body_en": _joined(body_en, getattr(record, "rituals_en", "")),
         "transcript": transcript,
+        "segments": [[seg.start_s, seg.end_s, nfc(seg.text)] for seg in segments],
         "title_folded": fast_index_text(title_text),
         "names_folded": fast_index_text(names_text),
         "body_folded": fast_index_text(_joined(summary_vi, summary_en, body_vi, body_en, extra)),

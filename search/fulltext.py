@@ -161,6 +161,10 @@ class PostgresEngine:
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {DOC_TABLE}")
             cursor.execute("ANALYZE search_searchfacetvalue")
+            # The access gate joins these: after a bulk import their statistics are stale
+            # until autovacuum comes by, and the planner then picks nested loops.
+            cursor.execute("ANALYZE archive_recordpage")
+            cursor.execute("ANALYZE wagtailcore_page")
 
 
 def _lexeme(token: str) -> str:

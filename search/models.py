@@ -33,6 +33,9 @@ class SearchDocument(models.Model):
     body_vi = models.TextField(blank=True)
     body_en = models.TextField(blank=True)
     transcript = models.TextField(blank=True)
+    # The same text as time-coded segments, [[start_s, end_s, text], …] (times may be null):
+    # results show the matching moments without loading the record and its media.
+    segments = models.JSONField(default=list, blank=True)
 
     # What the full-text engine indexes (folded tokens), by weight class.
     title_folded = models.TextField(blank=True)
@@ -52,6 +55,10 @@ class SearchDocument(models.Model):
     live = models.BooleanField(default=True)
 
     updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        # what changed since a time: how each process's in-memory copy catches up
+        indexes = [models.Index(fields=["updated_at"], name="search_document_updated")]
 
     def __str__(self):
         return self.title_vi or self.accession

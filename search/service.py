@@ -22,7 +22,7 @@ from search.query_parser import ParsedQuery, parse_query
 from . import facets as facet_rules
 from .backend import backend_name
 from .cache import cached
-from .documents import Segment, segments_for
+from .documents import Segment, matching_segments
 from .fulltext import engine
 from .labels import facet_labels
 from .models import SearchDocument, SearchFacetValue
@@ -314,19 +314,6 @@ def page_urls(ids: Sequence[int], lang: str) -> dict[int, str]:
         return {page.pk: page.get_url() or "" for page in Page.objects.filter(pk__in=ids)}
 
 
-def _segments(ids: Sequence[int], parsed: ParsedQuery) -> dict[int, list[Segment]]:
-    from archive.models import RecordPage
-
-    if parsed.is_empty:
-        return {}
-    records = (
-        RecordPage.objects.filter(pk__in=ids)
-        .specific()
-        .prefetch_related("media_links__asset__tracks__segments")
-    )
-    return {record.pk: segments_for(record, parsed.terms) for record in records}
-
-
 def build_results(ids: Sequence[int], parsed: ParsedQuery, lang: str) -> list[SearchResult]:
     from .labels import value_labels
 
@@ -346,11 +333,6 @@ def build_results(ids: Sequence[int], parsed: ParsedQuery, lang: str) -> list[Se
             labels.get(facet, {}).get(value, value)
         )
     urls = page_urls(ids, lang)
-    # Time-coded segments come from the media tracks: read them only for recordings whose
-    # transcript holds a query word.
-    segments = _segments(
-        [pk for pk in ids if docs.get(pk) and has_hit(docs[pk].transcript, parsed.terms)], parsed
-    )
     results = []
     for pk in ids:
         doc = docs.get(pk)
@@ -368,7 +350,7 @@ def build_results(ids: Sequence[int], parsed: ParsedQuery, lang: str) -> list[Se
                 snippet=snippet_for(doc, parsed, lang),
                 ethnic_groups=sorted(per_doc.get(pk, {}).get("group", [])),
                 provinces=sorted(per_doc.get(pk, {}).get("province", [])),
-                segments=segments.get(pk, []),
+                segments=matching_segments(doc.segments, parsed.terms),
                 title_lang=title_lang,
             )
         )

@@ -158,6 +158,9 @@ DSS_FIXITY_INTERVAL_HOURS = env_int("DSS_FIXITY_INTERVAL_HOURS", 24 * 7)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024**2  # larger uploads stream to a temp file, never RAM
 
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# The in-memory copy of the search index (docs/search.md §8): off = SQL only.
+SEARCH_MEMORY_INDEX = env_bool("DSS_SEARCH_MEMORY_INDEX", True)
+SEARCH_MEMORY_INLINE_BUILD_LIMIT = env_int("DSS_SEARCH_MEMORY_INLINE_BUILD_LIMIT", 20_000)
 
 TASKS = {
     "default": {

@@ -5,11 +5,11 @@ the expensive questions (count, facet counts, ranking of very common words, titl
 prefixes) in milliseconds. Rules:
 
 - **Freshness.** Every index write and record save replaces the index token
-  (``search.cache.bump``). A request that sees a new token compares every document's
-  ``updated_at`` with what the process holds; changed, new and deleted documents go into a
-  small delta segment and tombstones. Many changes (a full ``update_index``) rebuild the
-  whole copy instead, in a background thread when it is large; until it is ready the SQL
-  engines answer.
+  (``search.cache.bump``). A request that sees a new token re-reads the documents written
+  since the snapshot's high-water mark (``updated_at``, indexed): changed and new documents
+  go into a small delta segment, their old versions are tombstoned. Many changes (a full
+  ``update_index``) rebuild the whole copy instead, in a background thread when it is
+  large; until it is ready the SQL engines answer.
 - **Access.** Visibility is never decided here. For each access signature the ids the
   gate (``archive.access.visible_records_q``) lets through are read from the database, per
   index token, and every answer is masked with them. A document the process holds but the
@@ -24,6 +24,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import numpy as np
 from django.conf import settings
@@ -34,12 +35,22 @@ from .segment import DocRow, Segment
 logger = logging.getLogger(__name__)
 
 DOC_SQL = (
-    "SELECT record_id, CAST(updated_at AS TEXT), title_folded, names_folded, body_folded, "
+    "SELECT record_id, {stamp}, title_folded, names_folded, body_folded, "
     "transcript_folded, sort_title FROM search_searchdocument WHERE {where} ORDER BY record_id"
 )
 FACET_SQL = "SELECT document_id, facet, value FROM search_searchfacetvalue WHERE {where}"
-STAMP_SQL = "SELECT record_id, CAST(updated_at AS TEXT) FROM search_searchdocument"
+STAMP_SQL = "SELECT record_id, {stamp} FROM search_searchdocument"
+# ``updated_at`` as something cheap to read and compare: microseconds on PostgreSQL (a
+# datetime per row would cost more than the query), the stored text on SQLite.
+STAMP = {"postgresql": "(EXTRACT(EPOCH FROM updated_at) * 1000000)::bigint"}
+
+
+def _stamp_sql() -> str:
+    return STAMP.get(connection.vendor, "CAST(updated_at AS TEXT)")
+
+
 MAX_MASKS = 64
+LATE_COMMIT_MARGIN = timedelta(minutes=10)
 BATCH = 2000
 
 
@@ -72,7 +83,8 @@ def load_rows(pks: list[int] | None = None) -> Iterator[DocRow]:
 
 
 def _batch(where: str, params: list, limit: int | None = None, by_ids=False) -> list[DocRow]:
-    sql = DOC_SQL.format(where=where) + (f" LIMIT {int(limit)}" if limit else "")
+    sql = DOC_SQL.format(where=where, stamp=_stamp_sql())
+    sql += f" LIMIT {int(limit)}" if limit else ""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         docs = cursor.fetchall()
@@ -92,7 +104,7 @@ def _batch(where: str, params: list, limit: int | None = None, by_ids=False) -> 
     return [
         DocRow(
             pk=pk,
-            stamp=stamp or "",
+            stamp=str(stamp or ""),
             fields=(title or "", names or "", body or "", transcript or ""),
             sort_title=sort_title or "",
             facets=tuple(sorted(facets.get(pk, ()))),
@@ -109,6 +121,7 @@ class Snapshot:
     main: Segment
     alive: np.ndarray  # main documents still current (not changed, not deleted)
     delta: Segment
+    high_water: object = None  # the newest updated_at when this snapshot was read
     masks: OrderedDict = field(default_factory=OrderedDict)
     built_seconds: float = 0.0
 
@@ -152,8 +165,9 @@ class MemoryIndex:
 
     def build(self, token: str) -> Snapshot:
         started = time.perf_counter()
+        high_water = _high_water()  # read first: rows written during the load are re-read
         main = Segment(load_rows())
-        snap = Snapshot(token, main, np.ones(main.n, dtype=bool), Segment([]))
+        snap = Snapshot(token, main, np.ones(main.n, dtype=bool), Segment([]), high_water)
         snap.built_seconds = time.perf_counter() - started
         logger.info("search memory index: %s documents in %.1f s", main.n, snap.built_seconds)
         return snap
@@ -169,23 +183,27 @@ class MemoryIndex:
                 return snap
             if snap is None:
                 return self._first_build(token)
-            stamps = _current_stamps()
-            main_stamps = dict(zip(snap.main.pks.tolist(), snap.main.stamps, strict=True))
-            changed = sorted(pk for pk, s in stamps.items() if main_stamps.get(pk) != s)
-            if len(changed) > delta_limit():
-                return self._big_change(token)
-            alive = np.fromiter(
-                (stamps.get(pk) == s for pk, s in main_stamps.items()),
-                dtype=bool,
-                count=snap.main.n,
-            )
-            delta_now = dict(zip(snap.delta.pks.tolist(), snap.delta.stamps, strict=True))
-            if delta_now == {pk: stamps[pk] for pk in changed}:
-                delta = snap.delta
-            else:
-                delta = Segment(load_rows(changed))
-            self.snapshot = Snapshot(token, snap.main, alive, delta)
+            return self._catch_up(snap, token)
+
+    def _catch_up(self, snap: Snapshot, token: str) -> Snapshot | None:
+        """Re-read the documents written since the snapshot's high-water mark.
+
+        Deleted and unpublished documents are not looked for: the access mask, read for
+        every new token, no longer holds them, so they can never come out."""
+        high_water = _high_water()
+        recent = _stamps_since(snap.high_water)
+        held = {**snap.main.stamp_of, **snap.delta.stamp_of}
+        changed = {pk for pk, stamp in recent.items() if held.get(pk) != stamp}
+        if not changed:
+            self.snapshot = Snapshot(token, snap.main, snap.alive, snap.delta, high_water)
             return self.snapshot
+        in_delta = set(snap.delta.pks.tolist()) | changed
+        if len(in_delta) > delta_limit():
+            return self._big_change(token)
+        alive = snap.alive & ~np.isin(snap.main.pks, np.fromiter(changed, dtype=np.int64))
+        delta = Segment(load_rows(sorted(in_delta)))
+        self.snapshot = Snapshot(token, snap.main, alive, delta, high_water)
+        return self.snapshot
 
     def _first_build(self, token: str) -> Snapshot | None:
         from search.models import SearchDocument
@@ -233,19 +251,20 @@ class MemoryIndex:
     def visible(self, snap: Snapshot, user) -> np.ndarray:
         """Mask of the snapshot's documents the access gate shows ``user`` (per token)."""
         from archive.access import visible_records_q
+        from archive.models import RecordPage
         from search.cache import access_signature
-        from search.models import SearchDocument
 
         signature = access_signature(user)
         mask = snap.masks.get(signature)
         if mask is not None:
             return mask
-        pks = np.fromiter(
-            SearchDocument.objects.filter(visible_records_q(user, prefix="record__"))
-            .values_list("pk", flat=True)
-            .iterator(chunk_size=BATCH * 5),
-            dtype=np.int64,
-        )
+        # The gate over the records alone (no join with the wide index table): every
+        # document is a live record, and ids the snapshot does not hold are ignored.
+        gated = RecordPage.objects.filter(visible_records_q(user)).values_list("pk", flat=True)
+        sql, params = gated.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            pks = np.fromiter((pk for (pk,) in cursor.fetchall()), dtype=np.int64)
         pks.sort()
         mask = snap.mask_for_pks(pks)
         with self.lock:
@@ -255,10 +274,27 @@ class MemoryIndex:
         return mask
 
 
-def _current_stamps() -> dict[int, str]:
+def _high_water():
+    from django.db.models import Max
+
+    from search.models import SearchDocument
+
+    return SearchDocument.objects.aggregate(latest=Max("updated_at"))["latest"]
+
+
+def _stamps_since(high_water) -> dict[int, str]:
+    """Stamps of the documents written at or after ``high_water`` minus a margin for
+    transactions that were still open when it was read (their rows carry earlier times
+    but became visible later)."""
+    if high_water is None:
+        sql, params = STAMP_SQL.format(stamp=_stamp_sql()), []
+    else:
+        since = connection.ops.adapt_datetimefield_value(high_water - LATE_COMMIT_MARGIN)
+        sql = STAMP_SQL.format(stamp=_stamp_sql()) + " WHERE updated_at >= %s"
+        params = [since]
     with connection.cursor() as cursor:
-        cursor.execute(STAMP_SQL)
-        return {pk: stamp or "" for pk, stamp in cursor.fetchall()}
+        cursor.execute(sql, params)
+        return {pk: str(stamp or "") for pk, stamp in cursor.fetchall()}
 
 
 _indexes: dict[tuple[str, str], MemoryIndex] = {}
@@ -288,3 +324,9 @@ def warm() -> Snapshot | None:
     with index.lock:
         index.snapshot = index.build(index_token())
         return index.snapshot
+
+
+def forget_all() -> None:
+    """Drop every process copy (tests, whose databases roll back)."""
+    with _indexes_lock:
+        _indexes.clear()

@@ -95,15 +95,16 @@ def match(segment: Segment, plan: Plan) -> np.ndarray:
 
 
 def title_prefix_match(segment: Segment, pairs: list[tuple[str, bool]]) -> np.ndarray:
-    mask = np.zeros(segment.n, dtype=bool)
-    docs = None
+    """Mask of documents whose title has every token (a prefix token: any word starting
+    with it). Masks, not sorted id lists: a one-letter prefix covers most titles."""
+    mask = np.ones(segment.n, dtype=bool)
     for token, is_prefix in pairs:
-        found = segment.title_prefix_docs(token) if is_prefix else segment.title_docs(token)
-        docs = found if docs is None else intersect(docs, found, segment.n)
-        if not len(docs):
-            return mask
-    if docs is not None:
-        mask[docs] = True
+        docs = segment.title_prefix_postings(token) if is_prefix else segment.title_docs(token)
+        found = np.zeros(segment.n, dtype=bool)
+        found[docs] = True
+        mask &= found
+        if not mask.any():
+            break
     return mask
 
 

@@ -24,6 +24,7 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -184,6 +185,11 @@ class Segment:
         code = ra * PAIR_TOKENS + rb
         return self.pair_doc[self.pair_offsets[code] : self.pair_offsets[code + 1]]
 
+    @cached_property
+    def stamp_of(self) -> dict[int, str]:
+        """record id -> ``updated_at`` as built (to find what changed since)."""
+        return dict(zip(self.pks.tolist(), self.stamps, strict=True))
+
     # -- lookups ----------------------------------------------------------------------------
 
     def token_id(self, token: str) -> int:
@@ -240,14 +246,16 @@ class Segment:
         docs = np.searchsorted(self.doc_starts, starts, side="right") - 1
         return np.unique(docs).astype(np.int32)
 
-    def title_prefix_docs(self, prefix: str) -> np.ndarray:
-        """Documents with a title word starting with ``prefix``."""
+    def title_prefix_postings(self, prefix: str) -> np.ndarray:
+        """Documents with a title word starting with ``prefix``, unsorted and repeated (the
+        postings of those words lie side by side: the title vocabulary is sorted)."""
         lo = bisect_left(self.title_words, prefix)
         hi = bisect_left(self.title_words, prefix + "\U0010ffff")
-        if lo >= hi:
-            return _EMPTY_DOCS
-        start, end = self.title_offsets[lo], self.title_offsets[hi]
-        return np.unique(self.title_doc[start:end])
+        return self.title_doc[self.title_offsets[lo] : self.title_offsets[hi]]
+
+    def title_prefix_docs(self, prefix: str) -> np.ndarray:
+        """Documents with a title word starting with ``prefix``, sorted."""
+        return np.unique(self.title_prefix_postings(prefix))
 
     def titles_starting(self, folded: str) -> np.ndarray:
         """Documents whose whole (folded) title starts with ``folded``, in title order."""
