@@ -171,9 +171,20 @@ def matching_segments(segments, terms) -> list[Segment]:
     for segment in segments:
         if not isinstance(segment, Segment):
             segment = Segment(*segment)
-        if wanted <= set(fold(segment.text).split()):
+        if wanted <= folded_words(segment.text):
             found.append(segment)
     return found
+
+
+@lru_cache(maxsize=100_000)
+def _fold_word(word: str) -> tuple[str, ...]:
+    return tuple(fold(word).split())
+
+
+def folded_words(text: str) -> set[str]:
+    """The set of ``fold(text).split()``, folding each word once per process (words repeat:
+    transcripts of a language share most of their syllables)."""
+    return {folded for word in text.split() for folded in _fold_word(word)}
 
 
 def parse_transcript_line(line: str) -> Segment | None:

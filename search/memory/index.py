@@ -18,6 +18,7 @@ prefixes) in milliseconds. Rules:
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import threading
 import time
@@ -169,6 +170,7 @@ class MemoryIndex:
         main = Segment(load_rows())
         snap = Snapshot(token, main, np.ones(main.n, dtype=bool), Segment([]), high_water)
         snap.built_seconds = time.perf_counter() - started
+        _return_freed_memory()
         logger.info("search memory index: %s documents in %.1f s", main.n, snap.built_seconds)
         return snap
 
@@ -192,8 +194,10 @@ class MemoryIndex:
         every new token, no longer holds them, so they can never come out."""
         high_water = _high_water()
         recent = _stamps_since(snap.high_water)
-        held = {**snap.main.stamp_of, **snap.delta.stamp_of}
-        changed = {pk for pk, stamp in recent.items() if held.get(pk) != stamp}
+        delta_stamps, main_stamps = snap.delta.stamp_of, snap.main.stamp_of
+        changed = {
+            pk for pk, stamp in recent.items() if delta_stamps.get(pk, main_stamps.get(pk)) != stamp
+        }
         if not changed:
             self.snapshot = Snapshot(token, snap.main, snap.alive, snap.delta, high_water)
             return self.snapshot
@@ -272,6 +276,15 @@ class MemoryIndex:
             while len(snap.masks) > MAX_MASKS:
                 snap.masks.popitem(last=False)
         return mask
+
+
+def _return_freed_memory() -> None:
+    """Hand the build's temporary arrays back to the system (glibc keeps freed heap memory
+    otherwise, and a web process would carry the build's peak for good)."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
 
 
 def _high_water():

@@ -110,16 +110,19 @@ class Segment:
         """Positional postings (token -> positions in ``seq``) and document postings
         (token -> documents, field-weighted term frequency), from one stable sort."""
         size = len(self.vocab) + 1
-        order = np.argsort(seq, kind="stable")  # by token, then by position
-        sorted_tokens = seq[order]
+        # 32-bit arrays where the values fit: at 100k documents each full-length array is
+        # 25 million entries, and the build's peak memory is a handful of them.
+        self.positions = np.argsort(seq, kind="stable").astype(_index_dtype(len(seq)))
+        sorted_tokens = seq[self.positions]  # by token, then by position
         self.pos_offsets = np.searchsorted(sorted_tokens, np.arange(size + 1)).astype(np.int64)
-        self.positions = order.astype(np.int32 if len(seq) < 2**31 else np.int64)
         self.seq_len = len(seq)
         real = slice(int(self.pos_offsets[1]), None)  # drop the separators (token 0)
-        tokens = sorted_tokens[real].astype(np.int64)
-        docs = np.searchsorted(self.doc_starts, order[real], side="right") - 1
-        weights = np.asarray(FIELD_WEIGHTS, dtype=np.float32)[field_of[order[real]]]
-        del order, sorted_tokens
+        tokens = sorted_tokens[real]
+        del sorted_tokens
+        docs = (np.searchsorted(self.doc_starts, self.positions[real], side="right") - 1).astype(
+            _index_dtype(self.n)
+        )
+        weights = np.asarray(FIELD_WEIGHTS, dtype=np.float32)[field_of[self.positions[real]]]
         self.doc_len = np.bincount(docs, minlength=self.n).astype(np.float32)
         avg = float(self.doc_len.mean()) if self.n else 1.0
         self.norm = (BM25_K1 * (1 - BM25_B + BM25_B * self.doc_len / max(avg, 1.0))).astype(
@@ -350,6 +353,10 @@ def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     shift = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
     return np.arange(total, dtype=np.int64) + shift
+
+
+def _index_dtype(size: int):
+    return np.int32 if size < 2**31 else np.int64
 
 
 def _np(values: array, dtype) -> np.ndarray:
