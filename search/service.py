@@ -314,12 +314,24 @@ def page_urls(ids: Sequence[int], lang: str) -> dict[int, str]:
         return {page.pk: page.get_url() or "" for page in Page.objects.filter(pk__in=ids)}
 
 
+_INDEX_ONLY = (
+    "title_folded",
+    "names_folded",
+    "body_folded",
+    "transcript_folded",
+    "title_accent",
+    "names_accent",
+    "allowed_group_ids",
+)
+
+
 def build_results(ids: Sequence[int], parsed: ParsedQuery, lang: str) -> list[SearchResult]:
     from .labels import value_labels
 
     if not ids:
         return []
-    docs = {doc.pk: doc for doc in SearchDocument.objects.filter(pk__in=ids)}
+    # the display columns only: the folded copies are as long again and not shown
+    docs = {doc.pk: doc for doc in SearchDocument.objects.filter(pk__in=ids).defer(*_INDEX_ONLY)}
     facet_rows = SearchFacetValue.objects.filter(
         document_id__in=ids, facet__in=("group", "province")
     ).values_list("document_id", "facet", "value")

@@ -26,27 +26,25 @@ def _fold_word(word: str) -> str:
     return fold(word)
 
 
-def _hits(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
-    found = []
-    for m in _WORD_RE.finditer(text):
+def _iter_hits(text: str, terms: frozenset[str], start: int = 0):
+    for m in _WORD_RE.finditer(text, start):
         if _fold_word(m.group(0)) in terms:
-            found.append((m.start(), m.end()))
-    return found
+            yield m.start(), m.end()
 
 
 def has_hit(text: str, terms: Iterable[str]) -> bool:
     termset = frozenset(terms)
-    return bool(text and termset and _hits(text, termset))
+    return bool(text and termset and next(_iter_hits(text, termset), None))
 
 
 def highlight(text: str, terms: Iterable[str], *, width: int = 220) -> SafeString:
     """A window of ``text`` around the first matching word, matches in <mark>."""
     text = " ".join((text or "").split())
     termset = frozenset(t for t in terms if t)
-    hits = _hits(text, termset) if termset else []
+    first = next(_iter_hits(text, termset), None) if termset else None
     start = 0
-    if hits and hits[0][0] > width // 3:
-        start = text.rfind(" ", 0, hits[0][0] - width // 3) + 1
+    if first and first[0] > width // 3:
+        start = text.rfind(" ", 0, first[0] - width // 3) + 1
     end = len(text)
     if end - start > width:
         end = text.rfind(" ", start, start + width)
@@ -54,8 +52,11 @@ def highlight(text: str, terms: Iterable[str], *, width: int = 220) -> SafeStrin
             end = start + width
     parts = [_ELLIPSIS] if start > 0 else []
     cursor = start
-    for hit_start, hit_end in hits:
-        if hit_start < start or hit_end > end:
+    # only the window is scanned for further hits: long bodies are not read to the end
+    for hit_start, hit_end in _iter_hits(text, termset, start) if termset else ():
+        if hit_start >= end:
+            break
+        if hit_end > end:
             continue
         parts.append(escape(text[cursor:hit_start]))
         parts.append("<mark>" + escape(text[hit_start:hit_end]) + "</mark>")

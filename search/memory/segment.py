@@ -92,8 +92,20 @@ class Segment:
         self.vocab = vocab
         self.doc_starts = _np(starts, np.int64)
         self._build_postings(_np(seq, np.uint32), _np(fields, np.uint8))
+        # Number the values facet by facet, so each facet's postings lie side by side and
+        # a facet can be counted without touching the others.
+        ordered = sorted(facet_index)
+        renumber = np.zeros(len(ordered), dtype=np.int64)
+        for new_key, pair in enumerate(ordered):
+            renumber[facet_index[pair]] = new_key
+        facet_index = {pair: k for k, pair in enumerate(ordered)}
+        self.facet_keys: dict[str, tuple[int, int]] = {}
+        for (facet, _value), k in facet_index.items():
+            first, _last = self.facet_keys.get(facet, (k, k))
+            self.facet_keys[facet] = (first, k + 1)
         self.facet_index = facet_index
-        keys, docs = _np(facet_keys, np.int64), _np(facet_docs, np.int64)
+        keys = renumber[_np(facet_keys, np.int64)] if len(facet_keys) else np.zeros(0, np.int64)
+        docs = _np(facet_docs, np.int64)
         self.facet_offsets, self.facet_docs = _csr(keys, docs, len(facet_index))
         # the same pairs by document (rows arrive in document order)
         self.doc_facet_offsets = np.searchsorted(docs, np.arange(self.n + 1)).astype(np.int64)
@@ -296,8 +308,15 @@ class Segment:
             ]
             totals = np.bincount(keys, minlength=len(self.facet_index))
         else:
-            running = np.concatenate(([0], np.cumsum(mask[self.facet_docs], dtype=np.int64)))
-            totals = running[self.facet_offsets[1:]] - running[self.facet_offsets[:-1]]
+            totals = np.zeros(len(self.facet_index), dtype=np.int64)
+            for facet in wanted & self.facet_keys.keys():
+                first, last = self.facet_keys[facet]
+                lo, hi = self.facet_offsets[first], self.facet_offsets[last]
+                running = np.concatenate(
+                    ([0], np.cumsum(mask[self.facet_docs[lo:hi]], dtype=np.int64))
+                )
+                bounds = self.facet_offsets[first : last + 1] - lo
+                totals[first:last] = running[bounds[1:]] - running[bounds[:-1]]
         for (facet, value), k in self.facet_index.items():
             if facet in wanted and totals[k]:
                 out[facet][value] = int(totals[k])
