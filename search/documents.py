@@ -250,7 +250,7 @@ def build_document(record, related: Related | None = None) -> DocumentData:
     """
     rel = related if related is not None else Related.of(record)
     groups, provinces, former, vernacular = rel.groups, rel.provinces, rel.former, rel.vernacular
-    tags = rel.tags
+    tags = sorted(rel.tags)  # one order whatever the database returns: rebuilds repeat
 
     titles = [record.title_vi or record.title or "", record.title_en or ""]
     title_text = _joined(*titles, *(v.text for v in vernacular))
