@@ -70,3 +70,20 @@ def test_newcomer_can_browse_the_demo_in_both_languages(client):
     closed = RecordingPage.objects.get(access_level="closed")
     assert client.get(f"/vi/recordings/{closed.slug}/").status_code == 404
     assert closed.title_vi not in client.get("/vi/recordings/").content.decode()
+
+
+def test_demo_is_searchable_as_soon_as_load_demo_ends(client):
+    """`make run` starts the site right after `load_demo`: search must not wait for the
+    worker to work through the reindex tasks queued while loading."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("load_demo", "--no-media", stdout=out)
+    assert "Search index:" in out.getvalue()
+    data = client.get("/api/v1/search", {"q": "long tong", "lang": "vi"}).json()
+    assert any("Lồng Tồng" in r["title"] for r in data["results"])
+    closed = RecordingPage.objects.get(access_level="closed")
+    found = client.get("/api/v1/search", {"q": closed.title_vi}).json()["results"]
+    assert closed.title_vi not in [r["title"] for r in found]
