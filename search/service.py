@@ -271,11 +271,10 @@ def memory_strategy(parsed: ParsedQuery, filters, user) -> MemoryStrategy | None
     from .memory import index as memory_index
     from .memory.engine import MemoryQuery
 
-    snap = memory_index.snapshot()
-    if snap is None:
+    found = memory_index.current(user)
+    if found is None:
         return None
-    visible = memory_index.index_for_connection().visible(snap, user)
-    return MemoryStrategy(MemoryQuery(snap, visible, parsed, filters))
+    return MemoryStrategy(MemoryQuery(*found, parsed, filters))
 
 
 # -- turning ids into results -----------------------------------------------------------------

@@ -60,11 +60,6 @@ def _word_prefix(folded_query: str, key: str) -> bool:
     return bool(key) and (key.startswith(folded_query) or f" {folded_query}" in f" {key}")
 
 
-def name_matches(folded_query: str, name: str) -> bool:
-    """Does the query start the name, or start one of its words?"""
-    return _word_prefix(folded_query, fold(name))
-
-
 def _read_names(lang: str) -> dict[str, list[_Name]]:
     from archive.models import EthnicGroup, FormerProvince, Province
 
@@ -141,11 +136,10 @@ def _memory_title_ids(parsed, user) -> list[int] | None:
     from .memory import index as memory_index
     from .memory.engine import title_prefix_ids
 
-    snap = memory_index.snapshot()
-    if snap is None:
+    found = memory_index.current(user)
+    if found is None:
         return None
-    visible = memory_index.index_for_connection().visible(snap, user)
-    return title_prefix_ids(snap, visible, parsed, MAX_TITLES)
+    return title_prefix_ids(*found, parsed, MAX_TITLES)
 
 
 def title_suggestions(query: str, user, lang: str) -> list[Suggestion]:

@@ -124,7 +124,8 @@ def title_prefix_ids(snap: Snapshot, visible: np.ndarray, parsed: ParsedQuery, l
     query.base = visible & np.concatenate(
         [title_prefix_match(segment, pairs) for segment, _ in snap.segments]
     )
-    rest = [pk for pk in query.by_title(0, limit * 2) if pk not in set(first)]
+    taken = set(first)
+    rest = [pk for pk in query.by_title(0, limit * 2) if pk not in taken]
     return (first + rest)[:limit]
 
 

@@ -72,29 +72,30 @@ def load_rows(pks: list[int] | None = None) -> Iterator[DocRow]:
     if pks is None:
         last = -1
         while True:
-            batch = _batch("record_id > %s", [last], limit=BATCH)
+            batch = _batch("{id} > %s", [last], ids=False, limit=BATCH)
             if not batch:
                 return
             yield from batch
             last = batch[-1].pk
-    for start in range(0, len(pks), BATCH):
-        chunk = sorted(pks)[start : start + BATCH]
-        marks = ", ".join(["%s"] * len(chunk))
-        yield from _batch(f"record_id IN ({marks})", chunk, by_ids=True)
+    ordered = sorted(pks)
+    for start in range(0, len(ordered), BATCH):
+        chunk = ordered[start : start + BATCH]
+        yield from _batch("{id} IN (" + ", ".join(["%s"] * len(chunk)) + ")", chunk, ids=True)
 
 
-def _batch(where: str, params: list, limit: int | None = None, by_ids=False) -> list[DocRow]:
-    sql = DOC_SQL.format(where=where, stamp=_stamp_sql())
+def _batch(where: str, params: list, *, ids: bool, limit: int | None = None) -> list[DocRow]:
+    """One batch of documents and their facet rows. ``where`` names the id column
+    ``{id}``; with ``ids`` the facet rows are selected by the same ids, otherwise by the
+    range of the documents found (keyset pages of the whole table)."""
+    sql = DOC_SQL.format(where=where.format(id="record_id"), stamp=_stamp_sql())
     sql += f" LIMIT {int(limit)}" if limit else ""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         docs = cursor.fetchall()
         if not docs:
             return []
-        if by_ids:
-            cursor.execute(
-                FACET_SQL.format(where=where.replace("record_id", "document_id")), params
-            )
+        if ids:
+            cursor.execute(FACET_SQL.format(where=where.format(id="document_id")), params)
         else:
             cursor.execute(
                 FACET_SQL.format(where="document_id BETWEEN %s AND %s"), [docs[0][0], docs[-1][0]]
@@ -184,7 +185,7 @@ class MemoryIndex:
             if snap is not None and snap.token == token:
                 return snap
             if snap is None:
-                return self._first_build(token)
+                return self._build_all(token)
             return self._catch_up(snap, token)
 
     def _catch_up(self, snap: Snapshot, token: str) -> Snapshot | None:
@@ -203,28 +204,21 @@ class MemoryIndex:
             return self.snapshot
         in_delta = set(snap.delta.pks.tolist()) | changed
         if len(in_delta) > delta_limit():
-            return self._big_change(token)
+            return self._build_all(token)
         alive = snap.alive & ~np.isin(snap.main.pks, np.fromiter(changed, dtype=np.int64))
         delta = Segment(load_rows(sorted(in_delta)))
         self.snapshot = Snapshot(token, snap.main, alive, delta, high_water)
         return self.snapshot
 
-    def _first_build(self, token: str) -> Snapshot | None:
+    def _build_all(self, token: str) -> Snapshot | None:
+        """A whole new copy (first use, or too many changes): now if small, else in the
+        background while SQL answers (any old copy is stale, so it is dropped)."""
         from search.models import SearchDocument
 
         if SearchDocument.objects.count() <= inline_build_limit():
             self.snapshot = self.build(token)
             return self.snapshot
-        self._start_background_build()
-        return None
-
-    def _big_change(self, token: str) -> Snapshot | None:
-        from search.models import SearchDocument
-
-        if SearchDocument.objects.count() <= inline_build_limit():
-            self.snapshot = self.build(token)
-            return self.snapshot
-        self.snapshot = None  # stale: let SQL answer until the new copy is ready
+        self.snapshot = None
         self._start_background_build()
         return None
 
@@ -327,6 +321,14 @@ def snapshot() -> Snapshot | None:
     from search.cache import index_token
 
     return index_for_connection().refresh(index_token())
+
+
+def current(user) -> tuple[Snapshot, np.ndarray] | None:
+    """The up-to-date snapshot and ``user``'s access mask, or None (SQL answers then)."""
+    snap = snapshot()
+    if snap is None:
+        return None
+    return snap, index_for_connection().visible(snap, user)
 
 
 def warm() -> Snapshot | None:

@@ -127,7 +127,6 @@ class Segment:
         self.positions = np.argsort(seq, kind="stable").astype(_index_dtype(len(seq)))
         sorted_tokens = seq[self.positions]  # by token, then by position
         self.pos_offsets = np.searchsorted(sorted_tokens, np.arange(size + 1)).astype(np.int64)
-        self.seq_len = len(seq)
         real = slice(int(self.pos_offsets[1]), None)  # drop the separators (token 0)
         tokens = sorted_tokens[real]
         del sorted_tokens
@@ -207,9 +206,6 @@ class Segment:
 
     # -- lookups ----------------------------------------------------------------------------
 
-    def token_id(self, token: str) -> int:
-        return self.vocab.get(token, -1)
-
     def postings(self, token: str) -> tuple[np.ndarray, np.ndarray]:
         """(document positions, field-weighted term frequencies) of ``token``."""
         tid = self.vocab.get(token)
@@ -267,10 +263,6 @@ class Segment:
         lo = bisect_left(self.title_words, prefix)
         hi = bisect_left(self.title_words, prefix + "\U0010ffff")
         return self.title_doc[self.title_offsets[lo] : self.title_offsets[hi]]
-
-    def title_prefix_docs(self, prefix: str) -> np.ndarray:
-        """Documents with a title word starting with ``prefix``, sorted."""
-        return np.unique(self.title_prefix_postings(prefix))
 
     def titles_starting(self, folded: str) -> np.ndarray:
         """Documents whose whole (folded) title starts with ``folded``, in title order."""

@@ -67,4 +67,4 @@ def test_an_empty_segment_answers_nothing():
     assert empty.n == 0
     assert match(empty, Plan(((("le",),),))).tolist() == []
     assert empty.facet_counts(np.zeros(0, dtype=bool), ["group"]) == {"group": {}}
-    assert empty.title_prefix_docs("a").tolist() == []
+    assert empty.title_prefix_postings("a").tolist() == []
