@@ -7,22 +7,26 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha25
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
-PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/dss
+export PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/dss
 
-.PHONY: run test setup tools messages lint check-ci test-sqlite test-postgres bench
+.PHONY: run test setup system-run system-test messages lint check-ci bench
 
-$(STAMP): requirements.lock pyproject.toml
-	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"' 
+$(STAMP): requirements.lock pyproject.toml | system-run
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
-setup: $(STAMP) tools messages
+setup: $(STAMP) messages
 
-# System tools the Python packages cannot bring: say exactly what is missing and how to get it.
-tools:
-	@$(BIN)/python scripts/check_tools.py
+# System packages pip cannot bring (venv, ffmpeg, bubblewrap, poppler; Chromium for tests):
+# installed with apt-get as root or `sudo -n`, else one sentence says what to run.
+system-run:
+	@PYTHON=$(PYTHON) bash scripts/system_deps.sh run
+
+system-test:
+	@PYTHON=$(PYTHON) bash scripts/system_deps.sh test
 
 messages: $(STAMP)
 	@$(BIN)/python scripts/i18n.py compile
@@ -36,17 +40,10 @@ run: setup
 	  $(MANAGE) db_worker --queue-name '*' & \
 	  $(MANAGE) runserver $(HOST):$(PORT)
 
-test: setup test-sqlite test-postgres
-
-test-sqlite:
-	$(BIN)/python -m pytest
-
-# PostgreSQL runs the database-backed tests again when reachable; CI sets REQUIRE_POSTGRES=1.
-test-postgres:
-	@if $(BIN)/python scripts/pg_ready.py "$(PG_TEST_URL)"; then \
-	  DATABASE_URL="$(PG_TEST_URL)" $(BIN)/python -m pytest -m "not browser" tests/integration; \
-	elif [ -n "$$REQUIRE_POSTGRES" ]; then echo "PostgreSQL is required but unreachable at $(PG_TEST_URL)"; exit 1; \
-	else echo "PostgreSQL not reachable at $(PG_TEST_URL): skipped the PostgreSQL run."; fi
+# Every pass (SQLite, browser, PostgreSQL when it answers, OpenSearch when a node answers);
+# the last lines say what ran, what did not and why.
+test: system-test setup
+	$(BIN)/python scripts/run_tests.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,6 +1,17 @@
 """Suite-wide fixtures."""
 
+from pathlib import Path
+
 import pytest
+
+BROWSER_SUITE = Path(__file__).parent / "browser"
+
+
+def pytest_collection_modifyitems(items):
+    """Everything under tests/browser is the browser pass, whatever its module says."""
+    for item in items:
+        if BROWSER_SUITE in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(autouse=True)

@@ -11,12 +11,12 @@ import shutil
 import pytest
 from django.core.cache import cache
 
+from tests.support.requirements import require
+
 CHROMIUM = os.environ.get("DSS_CHROMIUM", "/usr/bin/chromium")
 
-if not os.path.exists(CHROMIUM):
-    pytest.skip(f"Chromium not found at {CHROMIUM}", allow_module_level=True)
-if not shutil.which("ffmpeg"):
-    pytest.skip("ffmpeg is not installed", allow_module_level=True)
+require("browser", os.path.exists(CHROMIUM), f"Chromium not found at {CHROMIUM}", module=True)
+require("browser", bool(shutil.which("ffmpeg")), "ffmpeg is not installed", module=True)
 
 # Playwright's sync API runs an event loop in this thread; the database calls made by the
 # test itself (fixtures) are still synchronous and safe here.

@@ -5,9 +5,14 @@ import shutil
 import pytest
 
 from media_pipeline.core import Runner
+from tests.support.requirements import require
 
-if not shutil.which("ffmpeg") or not shutil.which("ffprobe"):
-    pytest.skip("ffmpeg/ffprobe are not installed", allow_module_level=True)
+require(
+    "media",
+    bool(shutil.which("ffmpeg") and shutil.which("ffprobe")),
+    "ffmpeg/ffprobe are not installed",
+    module=True,
+)
 
 
 @pytest.fixture(scope="session")

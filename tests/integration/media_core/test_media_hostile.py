@@ -11,6 +11,7 @@ from media_pipeline.core.probe import probe
 from media_pipeline.core.runner import detect_isolation
 from media_pipeline.core.sniff import Sniffed
 from tests.support import media_samples as ms
+from tests.support.requirements import require
 
 PASSWD_FIRST_LINE = open("/etc/passwd", "rb").readline().strip()
 
@@ -65,8 +66,8 @@ def test_avi_carrying_a_subtitle_playlist_is_refused_by_the_probe(tmp_path, runn
     assert info.value.permanent and info.value.code in ("unsupported_type", "corrupt")
 
 
-@pytest.mark.skipif(detect_isolation() != "bwrap", reason="bubblewrap not usable here")
 def test_playlist_forced_through_hls_demuxer_still_cannot_read_passwd(tmp_path, runner):
+    require("sandbox", detect_isolation() == "bwrap", "bubblewrap is not usable here")
     # Defence in depth: pretend sniffing was bypassed and ffmpeg was told "hls".
     path = ms.playlist_m3u8(tmp_path)
     out = tmp_path / "out"

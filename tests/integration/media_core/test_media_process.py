@@ -10,6 +10,7 @@ from PIL import Image, ImageStat
 from media_pipeline.core import inspect_media, process_media, sniff
 from media_pipeline.core.probe import probe
 from tests.support import media_samples as ms
+from tests.support.requirements import require
 
 
 def run(path, out_dir, runner):
@@ -186,8 +187,8 @@ def test_png_gets_webp_and_jpeg_at_three_widths(samples, tmp_path, runner):
     assert {d.mime for d in result.derivatives} == {"image/webp", "image/jpeg"}
 
 
-@pytest.mark.skipif(not shutil.which("pdftoppm"), reason="poppler-utils not installed")
 def test_pdf_first_page_thumbnail(samples, tmp_path, runner):
+    require("media", bool(shutil.which("pdftoppm")), "poppler-utils (pdftoppm) is not installed")
     _, result = run(ms.pdf(samples), tmp_path, runner)
     thumb = next(d for d in result.derivatives if d.name == "pdf_thumb_webp_480")
     with Image.open(thumb.path) as im:

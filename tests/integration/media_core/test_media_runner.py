@@ -8,6 +8,7 @@ import pytest
 
 from media_pipeline.core import MediaError, RunLimits, Runner, tool_version
 from media_pipeline.core.runner import detect_isolation
+from tests.support.requirements import require
 
 
 def _group_alive(pgid: int) -> bool:
@@ -146,8 +147,8 @@ def test_isolation_is_reported():
         Runner(isolation="docker")
 
 
-@pytest.mark.skipif(detect_isolation() != "bwrap", reason="bubblewrap not usable here")
 def test_sandbox_hides_etc_passwd_and_other_files(runner, tmp_path):
+    require("sandbox", detect_isolation() == "bwrap", "bubblewrap is not usable here")
     secret = tmp_path / "neighbour.wav"
     secret.write_bytes(b"RIFF")
     for path in ("/etc/passwd", str(secret)):
@@ -156,8 +157,8 @@ def test_sandbox_hides_etc_passwd_and_other_files(runner, tmp_path):
         assert "No such file or directory" in info.value.record.stderr_tail
 
 
-@pytest.mark.skipif(detect_isolation() == "none", reason="no network namespace available")
 def test_sandbox_has_no_network(runner):
+    require("sandbox", detect_isolation() != "none", "no network namespace is available")
     # A listener on this machine's loopback: reachable from a normal process,
     # not from inside the tool's own network namespace.
     with socket.socket() as server:

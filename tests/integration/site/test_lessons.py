@@ -13,6 +13,7 @@ from django.utils import translation
 
 from archive.models import LessonItem, LessonPack
 from tests.factories import make_user
+from tests.support.requirements import require
 
 from .conftest import SECRET
 
@@ -122,8 +123,7 @@ def test_projector_shows_one_item_per_screen_with_links_between(client, pack):
 
 @pytest.fixture
 def pack_with_media(pack, catalogue, tmp_path):
-    if not shutil.which("ffmpeg"):
-        pytest.skip("ffmpeg is not installed")
+    require("media", bool(shutil.which("ffmpeg")), "ffmpeg is not installed")
     from tests.support.site_media import attach_audio
 
     attach_audio(catalogue["recording"], tmp_path)

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Install the Debian packages that `make run`, `make test` or CI need and that pip cannot bring.
+#
+#   scripts/system_deps.sh run    venv, ffmpeg, bubblewrap, poppler
+#   scripts/system_deps.sh test   the same, plus Chromium for the browser suite
+#   scripts/system_deps.sh ci     the same, plus the PostgreSQL server
+#
+# As root it uses apt-get, otherwise `sudo -n apt-get`. When neither can install, it stops
+# before anything else happens and prints one sentence with the exact command to run.
+set -euo pipefail
+
+mode=${1:-run}
+python=${PYTHON:-python3}
+
+# command-or-check:package pairs. A check is a command line that must succeed.
+wanted=(
+  "ffmpeg:ffmpeg"
+  "ffprobe:ffmpeg"
+  "bwrap:bubblewrap"
+  "pdftoppm:poppler-utils"
+)
+case "$mode" in
+  test) wanted+=("chromium:chromium") ;;
+  ci) wanted+=("chromium:chromium" "pg_ctlcluster:postgresql" "initdb@/usr/lib/postgresql:postgresql") ;;
+  run) ;;
+  *) echo "usage: $0 run|test|ci" >&2; exit 2 ;;
+esac
+
+missing=()
+for pair in "${wanted[@]}"; do
+  cmd=${pair%%:*}
+  pkg=${pair##*:}
+  case "$cmd" in
+    *@*) # a program under a folder, not on PATH (PostgreSQL's server binaries)
+      ls "${cmd##*@}"/*/bin/"${cmd%%@*}" >/dev/null 2>&1 || missing+=("$pkg") ;;
+    *) command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg") ;;
+  esac
+done
+# `python3 -m venv` needs ensurepip, which Debian ships in python3-venv (or python3.X-venv).
+if ! "$python" -c 'import ensurepip, venv' >/dev/null 2>&1; then
+  version=$("$python" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
+  missing+=("python${version}-venv")
+fi
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+mapfile -t packages < <(printf '%s\n' "${missing[@]}" | sort -u)
+
+if [ "$(id -u)" -eq 0 ]; then
+  apt=(apt-get)
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+  apt=(sudo -n apt-get)
+else
+  echo "Missing system packages; run this once, then try again: sudo apt-get install -y ${packages[*]}" >&2
+  exit 1
+fi
+
+echo "Installing system packages: ${packages[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${apt[@]}" update -qq
+"${apt[@]}" install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+echo "Installed: ${packages[*]}"
