@@ -10,7 +10,8 @@ hides the others):
 4. **opensearch**: the search behaviour suite against a live node at OPENSEARCH_URL
    (required when REQUIRE_OPENSEARCH=1, as in CI; `make opensearch-start` starts one).
 
-The last line is "Total: N passed, N failed, N skipped" over all passes that ran.
+The last line is "Total: N passed, N failed, N skipped" over all passes that ran. Extra
+arguments are handed to every pass (for example `-x` or `-k lunar`).
 """
 
 from __future__ import annotations
@@ -103,7 +104,7 @@ def execute(run: Pass, reports: Path) -> None:
     report = reports / f"{run.name}.xml"
     print(f"\n=== {run.name} pass: pytest {' '.join(run.args)}", flush=True)
     started = time.monotonic()
-    argv = [PYTHON, "-m", "pytest", f"--junitxml={report}", *run.args]
+    argv = [PYTHON, "-m", "pytest", f"--junitxml={report}", *run.args, *sys.argv[1:]]
     code = subprocess.run(argv, cwd=ROOT, env={**os.environ, **run.env}, check=False).returncode
     run.seconds = time.monotonic() - started
     # pytest exits 5 when nothing was collected: a pass that ran no test is a failure here.
