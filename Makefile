@@ -53,3 +53,11 @@ check-ci: setup lint
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/python scripts/i18n.py check
+
+# A local OpenSearch node on 127.0.0.1:9200 (jars fetched with Maven into ~/.cache/di-san-so).
+.PHONY: opensearch-start opensearch-stop
+opensearch-start:
+	bash scripts/opensearch.sh start
+
+opensearch-stop:
+	bash scripts/opensearch.sh stop
