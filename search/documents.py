@@ -115,19 +115,9 @@ def processed_assets(assets) -> list:
     return [asset for asset in assets if asset.state == AssetState.DONE]
 
 
-def media_kinds_for(record) -> list[str]:
-    """Media kinds attached to a record ("audio", "video", "image", "text")."""
-    return _media_kinds(_processed_assets(record))
-
-
 def _media_kinds(assets) -> list[str]:
     kinds = {_KIND_FACET.get(asset.type) for asset in assets}
     return sorted(k for k in kinds if k)
-
-
-def has_captions(record) -> bool:
-    """Whether a player of this record offers time-coded text tracks."""
-    return _has_captions(_processed_assets(record))
 
 
 def _has_captions(assets) -> bool:
@@ -154,11 +144,6 @@ def _transcript_segments(record, assets) -> list[Segment]:
         if segment is not None:
             segments.append(segment)
     return segments
-
-
-def segments_for(record, terms) -> list[Segment]:
-    """Transcript segments whose text contains every folded query term (in any order)."""
-    return matching_segments(transcript_segments(record), terms)
 
 
 def matching_segments(segments, terms) -> list[Segment]:

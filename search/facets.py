@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from .models import SearchFacetValue
@@ -79,24 +78,6 @@ def apply_filters(documents, filters: Mapping[str, list[str]], *, skip: str | No
         having = SearchFacetValue.objects.filter(facet=name, value__in=values)
         documents = documents.filter(pk__in=having.values("document_id"))
     return documents
-
-
-def count_values(documents, facets: Sequence[str]) -> dict[str, dict[str, int]]:
-    """facet -> value -> number of ``documents`` carrying it (one grouped query)."""
-    rows = (
-        SearchFacetValue.objects.filter(document__in=documents.values("pk"), facet__in=facets)
-        .values("facet", "value")
-        .annotate(n=Count("document_id"))
-    )
-    counts: dict[str, dict[str, int]] = {name: {} for name in facets}
-    for row in rows:
-        counts[row["facet"]][row["value"]] = row["n"]
-    return counts
-
-
-def facet_counts(base, filters: Mapping[str, list[str]]) -> dict[str, dict[str, int]]:
-    """Multi-select counts for every facet over ``base`` (text match + access gate)."""
-    return count_and_facets(base, filters)[1]
 
 
 def count_and_facets(

@@ -64,10 +64,10 @@ def reindex(record_ids: Iterable[int]) -> int:
         SearchDocument.objects.filter(pk__in=set(ids) - {r.pk for r in live}).delete()
         _write([(r.pk, build_document(r)) for r in live])
         bump()  # cached answers computed before this write are never served again
-    if elasticsearch_enabled():
+    if engine_enabled():
         from .es.sync import sync_records
 
-        sync_records(ids)
+        sync_records(ids)  # raises when the engine refuses a write: the task fails
     return len(live)
 
 
@@ -113,10 +113,10 @@ def rebuild(chunk_size: int = 1000, progress=None) -> tuple[int, float]:
             writer.close()  # never leave the transaction with a write still running
         bump()
     optimise()
-    if elasticsearch_enabled():
+    if engine_enabled():
         from .es.sync import rebuild_index
 
-        rebuild_index()
+        rebuild_index()  # a new index, then an alias swap: searches never stop
     return len(rows), time.perf_counter() - started
 
 
@@ -353,7 +353,7 @@ def optimise() -> None:
     engine().optimise()
 
 
-def elasticsearch_enabled() -> bool:
-    from .backend import backend_name
+def engine_enabled() -> bool:
+    from .backends import engine_enabled as enabled
 
-    return backend_name() == "elasticsearch"
+    return enabled()

@@ -64,10 +64,6 @@ class ParsedQuery:
         """The query without quote characters (to hand to an ES analyzer)."""
         return self._text
 
-    @property
-    def folded_phrases(self) -> tuple[str, ...]:
-        return tuple(f for f in (fold(p) for p in self.phrases) if f)
-
 
 def _coerce(raw: object) -> str:
     if raw is None:

@@ -22,10 +22,3 @@ REGIONS = (
     ("south-east", _("South East"), ("75", "79", "80")),
     ("mekong", _("Mekong River Delta"), ("82", "86", "91", "92", "96")),
 )
-
-
-def region_of(code: str) -> str | None:
-    for key, _label, codes in REGIONS:
-        if code in codes:
-            return key
-    return None

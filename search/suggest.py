@@ -21,24 +21,16 @@ from archive.access import visible_records_q
 from search.folding import fold
 from search.query_parser import parse_query
 
+from .backends import current_backend
 from .cache import cached
 from .fulltext import engine
 from .labels import ReferenceCache
 from .models import SearchDocument
+from .results import Suggestion, clean_lang, page_urls
 
 MAX_SUGGESTIONS = 10
 MAX_NAMES = 4
 MAX_TITLES = 6
-
-
-@dataclass(frozen=True, slots=True)
-class Suggestion:
-    label: str
-    url: str
-    kind: str  # "group", "place" or "record"
-
-    def as_json(self) -> dict:
-        return {"label": self.label, "url": self.url, "kind": self.kind}
 
 
 def _search_url(lang: str, **params) -> str:
@@ -143,8 +135,6 @@ def _memory_title_ids(parsed, user) -> list[int] | None:
 
 
 def title_suggestions(query: str, user, lang: str) -> list[Suggestion]:
-    from .service import page_urls
-
     parsed = parse_query(query, max_len=100)
     ids = _memory_title_ids(parsed, user)
     if ids is not None:
@@ -172,8 +162,6 @@ def title_suggestions(query: str, user, lang: str) -> list[Suggestion]:
 
 
 def suggest(query: str, user=None, lang: str = "vi") -> list[Suggestion]:
-    from .service import clean_lang
-
     lang = clean_lang(lang)
     parsed = parse_query(query, max_len=100)
     if parsed.is_empty:
@@ -185,19 +173,8 @@ def _suggest(parsed, query: str, user, lang: str) -> list[Suggestion]:
     folded_query = " ".join(parsed.terms)
     names = group_suggestions(folded_query, lang)[:MAX_NAMES]
     names += place_suggestions(folded_query, lang)[:MAX_NAMES]
-    if backend_is_elasticsearch():
-        from .es.service import title_suggestions as es_titles
-
-        titles = es_titles(parsed, user, lang)
-    else:
-        titles = title_suggestions(query, user, lang)
+    titles = current_backend().suggest(parsed, query, user, lang)
     unique: dict[tuple[str, str], Suggestion] = {}
     for item in [*names, *titles]:
         unique.setdefault((item.label, item.url), item)
     return list(unique.values())[:MAX_SUGGESTIONS]
-
-
-def backend_is_elasticsearch() -> bool:
-    from .backend import backend_name
-
-    return backend_name() == "elasticsearch"

@@ -161,6 +161,13 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 # The in-memory copy of the search index (docs/search.md §8): off = SQL only.
 SEARCH_MEMORY_INDEX = env_bool("DSS_SEARCH_MEMORY_INDEX", True)
 SEARCH_MEMORY_INLINE_BUILD_LIMIT = env_int("DSS_SEARCH_MEMORY_INLINE_BUILD_LIMIT", 20_000)
+# Which backend answers searches: "database" (above), "opensearch" or "elasticsearch".
+SEARCH_BACKEND = env_str("SEARCH_BACKEND", "database")
+OPENSEARCH_URL = env_str("OPENSEARCH_URL", "")
+ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL", "")
+# The engine's alias; each rebuild fills a new "<alias>-<timestamp>" index, then swaps it.
+SEARCH_INDEX_ALIAS = env_str("DSS_SEARCH_INDEX", "dss-records")
+SEARCH_ENGINE_TIMEOUT = env_int("DSS_SEARCH_ENGINE_TIMEOUT", 10)
 
 TASKS = {
     "default": {

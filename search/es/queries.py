@@ -49,6 +49,7 @@ _MAX_VALUES_PER_FACET = 50
 _MAX_PAGE_SIZE = 100
 _MAX_RESULT_WINDOW = 10_000  # Elasticsearch's default index.max_result_window
 _MAX_ALLOWED_GROUPS = 100
+_MAX_QUERY_WORDS = 12  # see _engine_text
 
 # title^4 / names^3 / summary^2 / body (and transcript) ^1
 _FIELD_WEIGHTS = (("title", 4.0), ("names", 3.0), ("summary", 2.0), ("body", 1.0))
@@ -113,9 +114,12 @@ def _strings(values: object, limit: int) -> list[str]:
 def access_clause(access_filter: Mapping[str, Any] | None) -> dict[str, Any]:
     """Visibility filter: ``{"levels": [...], "groups": [...]}``.
 
-    A record is visible when its ``access_level`` is in ``levels`` or one of
-    its ``allowed_groups`` is in ``groups``.  ``{"all": True}`` (staff) must
-    be passed explicitly; anything else empty means public only.
+    A record is visible when its ``access_level`` is in ``levels``, or when it
+    is shared with groups (level "groups") and one of its ``allowed_groups`` is
+    in ``groups``: a record moved from "groups" to "closed" is not visible to
+    those groups' members any more, whatever its ``allowed_groups`` still say.
+    ``{"all": True}`` (staff) must be passed explicitly; anything else empty
+    means public only.
     """
     af = access_filter or {}
     if af.get("all") is True:
@@ -123,8 +127,9 @@ def access_clause(access_filter: Mapping[str, Any] | None) -> dict[str, Any]:
     levels = _strings(af.get("levels") or [], 10) or ["public"]
     groups = _strings(af.get("groups") or [], _MAX_ALLOWED_GROUPS)
     should: list[dict[str, Any]] = [{"terms": {"access_level": levels}}]
-    if groups:
-        should.append({"terms": {"allowed_groups": groups}})
+    if groups and "groups" not in levels:
+        shared = [{"term": {"access_level": "groups"}}, {"terms": {"allowed_groups": groups}}]
+        should.append({"bool": {"filter": shared}})
     return {"bool": {"should": should, "minimum_should_match": 1}}
 
 
@@ -147,8 +152,23 @@ def _has_script(parsed: ParsedQuery) -> bool:
     return any(is_script_char(ch) for term in parsed.terms for ch in term[:1])
 
 
+def _engine_text(parsed: ParsedQuery) -> tuple[str, str]:
+    """(words to match, words for phrases), each at most ``_MAX_QUERY_WORDS`` long.
+
+    Every word costs one clause per field, and the engine refuses a query of more than
+    1024 clauses: "lễ lễ lễ …" (200 characters) would. Repeated words are dropped from the
+    match text (they add nothing to a cross-field match); phrases keep the first words.
+    """
+    words = parsed.text.split()
+    seen: dict[str, None] = {}
+    for word in words:
+        seen.setdefault(word.casefold(), None)
+    unique = [w for w in words if seen.pop(w.casefold(), 0) is None]
+    return " ".join(unique[:_MAX_QUERY_WORDS]), " ".join(words[:_MAX_QUERY_WORDS])
+
+
 def _text_query(parsed: ParsedQuery, lang: str) -> dict[str, Any]:
-    text = parsed.text
+    text, phrase_text = _engine_text(parsed)
     folded = _fields("folded", lang)
     accent = _fields("accent", lang)
     # Any ONE of these makes a record a hit; scoring clauses come later.
@@ -182,8 +202,8 @@ def _text_query(parsed: ParsedQuery, lang: str) -> dict[str, Any]:
                 "boost": _ACCENT_BOOST,
             }
         },
-        _phrase(text, accent, _PHRASE_BOOST * _ACCENT_BOOST),
-        _phrase(text, folded, _PHRASE_BOOST),
+        _phrase(phrase_text, accent, _PHRASE_BOOST * _ACCENT_BOOST),
+        _phrase(phrase_text, folded, _PHRASE_BOOST),
     ]
     for alt in synonyms.iy_alternatives(parsed.accented_terms):
         scoring.append(_phrase(alt, accent, _SYNONYM_BOOST * _ACCENT_BOOST))
@@ -328,7 +348,7 @@ def build_suggest_body(
     access_filter: Mapping[str, Any] | None = None,
     size: int = 8,
 ) -> dict[str, Any]:
-    """Typeahead: every typed word must prefix-match a title/name word."""
+    """Typeahead: every typed word must prefix-match a title word."""
     mine, other = _langs(lang)
     size = min(max(int(size), 1), 20)
     if parsed.is_empty:
@@ -349,11 +369,10 @@ def build_suggest_body(
                             "query": parsed.text,
                             "type": "cross_fields",
                             "operator": "and",
-                            "fields": [
-                                f"title_{mine}.suggest^2",
-                                f"title_{other}.suggest",
-                                "names.suggest^1.5",
-                            ],
+                            # titles only, as on the database path: an old or
+                            # pejorative exonym in ``names`` suggests its group under
+                            # the group's own name, never the records that carry it
+                            "fields": [f"title_{mine}.suggest^2", f"title_{other}.suggest"],
                         }
                     }
                 ],

@@ -1,15 +1,26 @@
-"""Search and suggestions on Elasticsearch, returning the same shapes as the database path.
+"""Search and suggestions on an engine (OpenSearch or Elasticsearch), in the same shapes as
+the database backend: ``SearchResults`` and ``Suggestion`` from ``search.results``.
 
 The access filter is built from the same rules as ``archive.access`` (levels by user, the
-user's group ids); Elasticsearch cannot join, so every hit shown is re-checked against
-``RecordPage.objects.visible_to`` before it is returned (defence in depth).
+user's group ids). The engine cannot join, so every hit shown is re-checked against the
+access gate before it is returned (defence in depth), and the count loses what that
+re-check drops.
 """
 
 from __future__ import annotations
 
 from archive.access import VIEW_CLOSED_PERM, VIEW_RESTRICTED_PERM
-from search.es.client import INDEX, client
+from search.es.client import alias, engine
 from search.es.queries import build_search_body, build_suggest_body
+from search.facets import FACETS
+from search.labels import facet_labels
+from search.results import (
+    SearchResults,
+    Suggestion,
+    build_results,
+    input_messages,
+    page_urls,
+)
 
 
 def access_filter_for(user) -> dict:
@@ -29,51 +40,55 @@ def access_filter_for(user) -> dict:
 def _visible_ids(ids, user) -> set[int]:
     from archive.models import RecordPage
 
+    if not ids:
+        return set()
     return set(RecordPage.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
 
 
-def search(parsed, filters, user, lang, page, page_size):
-    from search.facets import FACETS
-    from search.labels import facet_labels
-    from search.service import SearchResults, build_results, input_messages
+class EngineBackend:
+    """``search.backends.SearchBackend`` on OpenSearch or Elasticsearch."""
 
-    body = build_search_body(parsed, filters, lang, page, page_size, access_filter_for(user))
-    response = client().search(index=INDEX, body=body)
-    hit_ids = [int(hit["_id"]) for hit in response["hits"]["hits"]]
-    visible = _visible_ids(hit_ids, user)
-    counts = {
-        name: {
-            str(b["key"]): b["doc_count"]
-            for b in response["aggregations"][name]["values"]["buckets"]
+    cacheable = False  # the engine is written after the database: its own state decides
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def search(self, parsed, filters, user, lang, page, page_size) -> SearchResults:
+        body = build_search_body(parsed, filters, lang, page, page_size, access_filter_for(user))
+        response = engine(self.name).search(alias(), body)
+        hit_ids = [int(hit["_id"]) for hit in response["hits"]["hits"]]
+        visible = _visible_ids(hit_ids, user)
+        shown = [pk for pk in hit_ids if pk in visible]
+        aggs = response.get("aggregations") or {}
+        counts = {
+            name: {str(b["key"]): b["doc_count"] for b in aggs[name]["values"]["buckets"]}
+            for name in FACETS
+            if name in aggs
         }
-        for name in FACETS
-    }
-    return SearchResults(
-        query=parsed.raw,
-        lang=lang,
-        count=response["hits"]["total"]["value"],
-        results=build_results([pk for pk in hit_ids if pk in visible], parsed, lang),
-        facets=facet_labels(counts, filters, lang),
-        filters=filters,
-        page=page,
-        page_size=page_size,
-        messages=input_messages(parsed, parsed.raw, filters),
-    )
-
-
-def title_suggestions(parsed, user, lang):
-    from search.service import page_urls
-    from search.suggest import Suggestion
-
-    body = build_suggest_body(parsed, lang, access_filter_for(user))
-    hits = client().search(index=INDEX, body=body)["hits"]["hits"]
-    ids = [int(h["_id"]) for h in hits]
-    visible = _visible_ids(ids, user)
-    urls = page_urls(ids, lang)
-    return [
-        Suggestion(
-            h["_source"].get(f"title_{lang}") or h["_source"]["title_vi"], urls[pk], "record"
+        total = response["hits"]["total"]["value"]
+        return SearchResults(
+            query=parsed.raw,
+            lang=lang,
+            # hits the access re-check dropped are not counted either
+            count=max(0, total - (len(hit_ids) - len(shown))),
+            results=build_results(shown, parsed, lang),
+            facets=facet_labels(counts, filters, lang),
+            filters=filters,
+            page=page,
+            page_size=page_size,
+            messages=input_messages(parsed, parsed.raw, filters),
         )
-        for h, pk in zip(hits, ids, strict=True)
-        if pk in visible and pk in urls
-    ]
+
+    def suggest(self, parsed, query, user, lang) -> list[Suggestion]:
+        body = build_suggest_body(parsed, lang, access_filter_for(user))
+        hits = engine(self.name).search(alias(), body)["hits"]["hits"]
+        ids = [int(h["_id"]) for h in hits]
+        visible = _visible_ids(ids, user)
+        urls = page_urls(ids, lang)
+        return [
+            Suggestion(
+                h["_source"].get(f"title_{lang}") or h["_source"]["title_vi"], urls[pk], "record"
+            )
+            for h, pk in zip(hits, ids, strict=True)
+            if pk in visible and pk in urls
+        ]

@@ -1,12 +1,32 @@
-"""Copy search documents into Elasticsearch (the documents table stays the source)."""
+"""Copy search documents into the engine; the database documents stay the source.
+
+* ``sync_records(ids)``: the records' current documents go in, gone ones come out
+  (called by ``search.indexing.reindex``, i.e. by the ``reindex_records`` task that
+  publishing, unpublishing, deletion and access changes enqueue);
+* ``rebuild_index()``: zero downtime. A new concrete index ``<alias>-<timestamp>`` is
+  created and filled while searches still read the old one through the alias; then one
+  atomic alias update points the alias at the new index, and the old one is deleted.
+
+A bulk write the engine refuses raises ``IndexingError``: it is logged here and fails
+the task or the command that asked for it; it never vanishes.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+import time
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
 
-from search.es.client import INDEX, client
+from django.utils import timezone
+
+from search.es.client import IndexingError, alias, engine
 from search.es.mappings import record_mapping
 from search.es.settings import index_settings
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 500
 
 FACETS_TO_FIELDS = {
     "group": "ethnic_groups",
@@ -18,21 +38,25 @@ FACETS_TO_FIELDS = {
 }
 
 
-def es_document(doc, facets: dict[str, list[str]], segments) -> dict:
-    """One SearchDocument (plus its facet values) shaped for ``record_mapping``."""
-    from wagtail.models import Page
+def es_document(doc, facets: dict[str, list[str]], url: str, former: Sequence[str]) -> dict:
+    """One SearchDocument shaped for ``record_mapping``.
 
+    ``former``: codes of the former provinces the record names (``provinces`` already holds
+    their successors). ``allowed_groups`` is sent only for records shared with groups, so
+    a record moved to another level never stays visible to a group's members.
+    """
     decade = facets.get("decade", [])
-    page = Page.objects.filter(pk=doc.pk).first()
     return {
         "accession": doc.accession,
         "type": doc.record_type,
-        "url": page.url_path if page else "",
+        "url": url,
         **{field: facets.get(name, []) for name, field in FACETS_TO_FIELDS.items()},
-        "provinces_former": [],
+        "provinces_former": sorted(former),
         "decade": int(decade[0]) if decade else None,
         "access_level": doc.access_level,
-        "allowed_groups": [str(g) for g in doc.allowed_group_ids],
+        "allowed_groups": (
+            [str(g) for g in doc.allowed_group_ids] if doc.access_level == "groups" else []
+        ),
         "title_vi": doc.title_vi,
         "title_en": doc.title_en,
         "summary_vi": doc.summary_vi,
@@ -42,48 +66,147 @@ def es_document(doc, facets: dict[str, list[str]], segments) -> dict:
         "names": doc.names_accent,
         "transcript": doc.transcript,
         "segments": [
-            {"start_s": s.start_s, "end_s": s.end_s, "lang": "", "text": s.text} for s in segments
+            {"start_s": start, "end_s": end, "lang": "", "text": text}
+            for start, end, text in doc.segments
         ],
     }
 
 
-def _actions(ids: Iterable[int]):
-    from search.documents import parse_transcript_line
+def _documents(ids: Sequence[int]) -> Iterator[tuple[int, dict]]:
+    """(pk, engine document) for the documents among ``ids``: four queries per call,
+    whatever the number of documents (documents, facets, page paths, former provinces)."""
+    from wagtail.models import Page
+
+    from archive.models import RecordPage
     from search.models import SearchDocument
 
-    for doc in SearchDocument.objects.filter(pk__in=list(ids)).prefetch_related("facets"):
+    docs = list(
+        SearchDocument.objects.filter(pk__in=ids)
+        .defer("title_folded", "names_folded", "body_folded", "transcript_folded")
+        .prefetch_related("facets")
+        .order_by("pk")
+    )
+    if not docs:
+        return
+    pks = [d.pk for d in docs]
+    urls = dict(Page.objects.filter(pk__in=pks).values_list("pk", "url_path"))
+    former: dict[int, list[str]] = {}
+    through = RecordPage.former_provinces.through
+    for record_id, code in through.objects.filter(recordpage_id__in=pks).values_list(
+        "recordpage_id", "formerprovince__code"
+    ):
+        former.setdefault(record_id, []).append(code)
+    for doc in docs:
         facets: dict[str, list[str]] = {}
         for fv in doc.facets.all():
             facets.setdefault(fv.facet, []).append(fv.value)
-        segments = [s for s in map(parse_transcript_line, doc.transcript.splitlines()) if s]
-        yield {"_index": INDEX, "_id": doc.pk, "_source": es_document(doc, facets, segments)}
+        yield doc.pk, es_document(doc, facets, urls.get(doc.pk, ""), former.get(doc.pk, []))
 
 
-def ensure_index() -> None:
-    es = client()
-    if not es.indices.exists(index=INDEX):
-        es.indices.create(index=INDEX, settings=index_settings(), mappings=record_mapping())
+def _index_actions(index: str, ids: Sequence[int]) -> Iterator[dict]:
+    for start in range(0, len(ids), CHUNK):
+        for pk, source in _documents(ids[start : start + CHUNK]):
+            yield {"_index": index, "_id": pk, "_source": source}
 
 
-def sync_records(ids: Iterable[int]) -> None:
-    from elasticsearch.helpers import bulk
+def _new_index_name() -> str:
+    stamp = timezone.now().strftime("%Y%m%d%H%M%S")
+    return f"{alias()}-{stamp}-{uuid.uuid4().hex[:6]}"
 
+
+def _create(index: str, *, bulk_load: bool = False) -> None:
+    body = index_settings(shards=1, replicas=0)
+    body["auto_expand_replicas"] = "0-1"  # a replica as soon as a second node joins
+    if bulk_load:
+        body["refresh_interval"] = "-1"  # no refreshes while the rebuild fills it
+    engine().create_index(index, body, record_mapping())
+
+
+def ensure_index() -> str:
+    """The alias, created over an empty index when missing; returns the alias name."""
+    eng, name = engine(), alias()
+    if not eng.indices_of(name):
+        if eng.exists(name):
+            raise IndexingError(
+                f"{name} is a concrete index, not an alias: run update_index to rebuild it", []
+            )
+        index = _new_index_name()
+        _create(index)
+        eng.update_aliases([{"add": {"index": index, "alias": name}}])
+    return name
+
+
+def _bulk(actions: Iterable[dict], **kwargs) -> int:
+    try:
+        return engine().bulk(actions, **kwargs)
+    except IndexingError as error:
+        logger.error("search engine: %s", error, extra={"errors": error.errors[:20]})
+        raise
+
+
+def sync_records(ids: Iterable[int], *, refresh="wait_for") -> int:
+    """Write these records' documents to the engine, delete those that are gone.
+
+    ``refresh="wait_for"``: returns once a search can see the change."""
     from search.models import SearchDocument
 
-    ids = list(ids)
-    ensure_index()
+    ids = sorted({int(i) for i in ids})
+    if not ids:
+        return 0
+    name = ensure_index()
     present = set(SearchDocument.objects.filter(pk__in=ids).values_list("pk", flat=True))
-    deletes = [{"_op_type": "delete", "_index": INDEX, "_id": pk} for pk in set(ids) - present]
-    bulk(client(), [*_actions(present), *deletes], raise_on_error=False, refresh="wait_for")
+    deletes = [{"_op_type": "delete", "_index": name, "_id": pk} for pk in ids if pk not in present]
+    return _bulk([*_index_actions(name, sorted(present)), *deletes], refresh=refresh)
 
 
-def rebuild_index() -> None:
-    from elasticsearch.helpers import bulk
+def rebuild_index(progress=None) -> dict:
+    """Fill a new index, swap the alias to it atomically, delete the old one.
 
+    Returns {"index", "count", "seconds", "docs_per_s"}. On failure the new index is deleted
+    and the alias keeps pointing at the old one, so searches never stop answering.
+    """
     from search.models import SearchDocument
 
-    es = client()
-    es.indices.delete(index=INDEX, ignore_unavailable=True)
-    ensure_index()
-    ids = list(SearchDocument.objects.values_list("pk", flat=True))
-    bulk(es, _actions(ids), chunk_size=500, refresh="wait_for")
+    eng, name = engine(), alias()
+    started_at = timezone.now()
+    started = time.perf_counter()
+    ids = list(SearchDocument.objects.order_by("pk").values_list("pk", flat=True))
+    index = _new_index_name()
+    _create(index, bulk_load=True)
+    try:
+        done = 0
+
+        def counted():
+            nonlocal done
+            for action in _index_actions(index, ids):
+                yield action
+                done += 1
+                if progress and done % 5000 == 0:
+                    progress(done, len(ids))
+
+        count = _bulk(counted(), chunk_size=CHUNK)
+        eng.put_settings(index, {"index": {"refresh_interval": "1s"}})
+        eng.refresh(index)
+        old = eng.indices_of(name)
+        actions: list[dict] = [{"add": {"index": index, "alias": name}}]
+        if not old and eng.exists(name):
+            actions.append({"remove_index": {"index": name}})  # a concrete index of that name
+        actions += [{"remove": {"index": o, "alias": name}} for o in old]
+        eng.update_aliases(actions)
+    except BaseException:
+        eng.delete_index(index)
+        raise
+    for stale in old:
+        eng.delete_index(stale)
+    # Records written while the new index was being filled went to the old one: copy them.
+    changed = SearchDocument.objects.filter(updated_at__gte=started_at).values_list("pk", flat=True)
+    late = set(changed) | (set(ids) ^ set(SearchDocument.objects.values_list("pk", flat=True)))
+    if late:
+        sync_records(late)
+    seconds = time.perf_counter() - started
+    return {
+        "index": index,
+        "count": count,
+        "seconds": seconds,
+        "docs_per_s": count / seconds if seconds else 0.0,
+    }

@@ -4,9 +4,13 @@ Index updates run in ``transaction.on_commit``; the test transaction never commi
 ``committed`` fixture runs those callbacks as a commit would (tasks run inline in tests).
 """
 
+import os
+import uuid
+from contextlib import contextmanager
+
 import pytest
 from django.db import transaction
-from django.test import TestCase
+from django.test import TestCase, override_settings
 
 from archive.access import AccessLevel
 from archive.models import CustomPage, FestivalPage, Province, RecordingPage
@@ -118,3 +122,59 @@ def _build_archive(committed):
     made["groups"] = {"tay": tay, "hmong": hmong, "ede": ede}
     made["elders"] = elders
     return made
+
+
+# -- a live OpenSearch node (tests marked ``opensearch``) ---------------------------------------
+
+# One prefix per test session, so two runs against the same node never share an index.
+ENGINE_PREFIX = f"dss-test-{uuid.uuid4().hex[:8]}"
+
+
+def opensearch_url() -> str:
+    """The node the ``opensearch`` tests run against. They are deselected (``-m "not
+    opensearch"``) where no node runs; selected without a node, they fail, never skip."""
+    url = os.environ.get("OPENSEARCH_URL", "")
+    if not url:
+        pytest.fail("OPENSEARCH_URL is not set: the opensearch tests need a live node")
+    return url
+
+
+@contextmanager
+def opensearch_backend(name: str):
+    """SEARCH_BACKEND=opensearch with an alias of its own; its indices are deleted after."""
+    alias = f"{ENGINE_PREFIX}-{name}"
+    with override_settings(
+        SEARCH_BACKEND="opensearch", OPENSEARCH_URL=opensearch_url(), SEARCH_INDEX_ALIAS=alias
+    ):
+        from search.es.client import engine
+
+        eng = engine()
+        for index in eng.indices_of(alias):
+            eng.delete_index(index)
+        try:
+            yield eng
+        finally:
+            for index in eng.indices_of(alias):
+                eng.delete_index(index)
+
+
+def engine_ids(eng=None) -> set[int]:
+    """Ids of every document the engine's alias holds (bypassing the access re-check)."""
+    from search.es.client import alias, engine
+
+    eng = eng or engine()
+    body = {"size": 10_000, "_source": False, "query": {"match_all": {}}}
+    return {int(hit["_id"]) for hit in eng.search(alias(), body)["hits"]["hits"]}
+
+
+def resync_engine() -> None:
+    """Make the engine hold exactly the database's documents again. Tests roll the database
+    back, but not the engine: each test starts from the module's records."""
+    from search.es.client import engine
+    from search.es.sync import ensure_index, sync_records
+    from search.models import SearchDocument
+
+    ensure_index()
+    ids = engine_ids() | set(SearchDocument.objects.values_list("pk", flat=True))
+    sync_records(ids, refresh=True)
+    engine().refresh(ensure_index())

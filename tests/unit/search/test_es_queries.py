@@ -105,7 +105,38 @@ def test_access_defaults_to_public_only_and_staff_is_explicit():
     assert access_clause({"all": "yes"}) == access_clause(None)  # only literal True
     assert access_clause({"all": True}) == {"match_all": {}}
     groups = access_clause(ACCESS)["bool"]["should"]
-    assert {"terms": {"allowed_groups": ["researchers"]}} in groups
+    shared = [{"term": {"access_level": "groups"}}, {"terms": {"allowed_groups": ["researchers"]}}]
+    assert {"bool": {"filter": shared}} in groups
+
+
+def _matches(clause, doc) -> bool:
+    """Evaluate the filter subset access_clause uses against one document."""
+    kind, arg = next(iter(clause.items()))
+    if kind == "match_all":
+        return True
+    if kind in ("term", "terms"):
+        field, wanted = next(iter(arg.items()))
+        wanted = wanted if kind == "terms" else [wanted]
+        have = doc.get(field)
+        have = have if isinstance(have, list) else [have]
+        return any(v in wanted for v in have)
+    assert kind == "bool", clause
+    if not all(_matches(c, doc) for c in arg.get("filter", [])):
+        return False
+    should = arg.get("should", [])
+    return not should or sum(_matches(c, doc) for c in should) >= arg.get("minimum_should_match", 1)
+
+
+def test_allowed_groups_count_only_while_the_record_is_shared_with_groups():
+    member = {"levels": ["public", "registered"], "groups": ["7"]}
+    shared = {"access_level": "groups", "allowed_groups": ["7"]}
+    assert _matches(access_clause(member), shared)
+    # moved from "groups" to "closed" (or to "registered" for anonymous visitors): the old
+    # allowed_groups must not keep the record visible
+    assert not _matches(access_clause(member), {**shared, "access_level": "closed"})
+    assert not _matches(access_clause({"groups": ["7"]}), {**shared, "access_level": "registered"})
+    assert not _matches(access_clause(member), {**shared, "allowed_groups": ["8"]})
+    assert _matches(access_clause(member), {"access_level": "public", "allowed_groups": []})
 
 
 def test_empty_query_browses_with_access_filter():
