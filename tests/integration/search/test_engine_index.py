@@ -1,0 +1,240 @@
+"""How records reach the engine's index, and what a failure looks like.
+
+The first tests need no engine: they check the documents and requests ``search.es`` builds
+(they run in every pass). The ``opensearch`` ones write to and read from a live node.
+"""
+
+import logging
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from archive.access import AccessLevel
+from archive.models import CustomPage, FormerProvince, Province
+from search.es.client import Engine, IndexingError
+from search.es.sync import _documents
+from search.service import search
+from tests.factories import make_record, make_user
+
+from .conftest import engine_ids, opensearch_backend, resync_engine
+
+pytestmark = pytest.mark.django_db
+
+ANON = AnonymousUser()
+
+
+# -- documents and requests (no engine) -------------------------------------------------------
+
+
+def test_engine_document_names_the_former_provinces(committed):
+    tuyen_quang = Province.objects.create(code="08", name="Tuyên Quang", slug="tuyen-quang")
+    ha_giang = FormerProvince.objects.create(code="02", name="Hà Giang", successor=tuyen_quang)
+
+    def make():
+        page = make_record(CustomPage, "Chợ tình Khâu Vai")
+        page.former_provinces.set([ha_giang])
+        page.save_revision().publish()
+        return page
+
+    page = committed(make)
+    doc = dict(_documents([page.pk]))[page.pk]
+    assert doc["provinces_former"] == ["02"]
+    assert doc["provinces"] == ["tuyen-quang"]  # the successor, for the province filter
+
+
+def test_engine_documents_cost_the_same_queries_for_3_or_12_records(committed):
+    pks = [committed(make_record, CustomPage, f"Bản ghi {n}").pk for n in range(12)]
+
+    def queries(ids):
+        with CaptureQueriesContext(connection) as captured:
+            assert len(dict(_documents(ids))) == len(ids)
+        return len(captured)
+
+    assert queries(pks[:3]) == queries(pks) <= 4
+
+
+def test_allowed_groups_are_sent_only_for_records_shared_with_groups(committed):
+    from tests.factories import make_auth_group
+
+    elders = make_auth_group("Community: elders")
+
+    def make(level):
+        page = make_record(CustomPage, f"Bài khấn {level}", access_level=level)
+        page.allowed_groups.set([elders])
+        page.save_revision().publish()
+        return page
+
+    shared, closed = committed(make, AccessLevel.GROUPS), committed(make, AccessLevel.CLOSED)
+    docs = dict(_documents([shared.pk, closed.pk]))
+    assert docs[shared.pk]["allowed_groups"] == [str(elders.pk)]
+    assert docs[closed.pk]["allowed_groups"] == []
+
+
+class _FakeEngine:
+    def __init__(self, hits, total):
+        self.response = {
+            "hits": {"hits": [{"_id": str(pk)} for pk in hits], "total": {"value": total}},
+            "aggregations": {},
+        }
+
+    def search(self, index, body):
+        return self.response
+
+
+def test_count_loses_the_hits_the_access_recheck_drops(committed, monkeypatch, settings):
+    visible = committed(make_record, CustomPage, "Lễ hội công khai")
+    hidden = committed(make_record, CustomPage, "Lễ hội kín", access_level=AccessLevel.CLOSED)
+    # an engine whose copy is behind: it still thinks the closed record is public
+    fake = _FakeEngine([visible.pk, hidden.pk], total=2)
+    monkeypatch.setattr("search.es.service.engine", lambda name=None: fake)
+    settings.SEARCH_BACKEND = "opensearch"
+    results = search("lễ hội", {}, ANON, "vi")
+    assert [r.record_id for r in results.results] == [visible.pk]
+    assert results.count == 1
+
+
+class _RefusingEngine(Engine):
+    name = "opensearch"
+
+    def __init__(self, items):
+        super().__init__(client=None)
+        self.items = items
+
+    def _streaming_bulk(self, actions, *, chunk_size, refresh):
+        list(actions)
+        return iter(self.items)
+
+
+def test_a_refused_bulk_item_raises_and_a_missing_delete_does_not():
+    gone = (False, {"delete": {"_id": "7", "status": 404, "result": "not_found"}})
+    assert _RefusingEngine([(True, {"index": {"_id": "1"}}), gone]).bulk([{}, {}]) == 2
+    refused = (False, {"index": {"_id": "3", "status": 400, "error": {"type": "strict"}}})
+    with pytest.raises(IndexingError) as raised:
+        _RefusingEngine([(True, {"index": {"_id": "1"}}), refused]).bulk([{}, {}])
+    assert "1 of 2 bulk actions failed" in str(raised.value)
+    assert raised.value.errors == [refused[1]]
+
+
+# -- a live node --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def node(django_db_setup):
+    with opensearch_backend("index") as eng:
+        yield eng
+
+
+@pytest.fixture
+def live(node, archive):
+    """The node, holding exactly the module's records at the start of each test."""
+    resync_engine()
+    return node
+
+
+def _source(eng, pk):
+    from search.es.client import alias
+
+    found = eng.search(alias(), {"query": {"ids": {"values": [str(pk)]}}})["hits"]["hits"]
+    return found[0]["_source"] if found else None
+
+
+def _engine_hits(user, query):
+    """What the engine returns to this visitor, before the database re-check."""
+    from search.es.client import alias
+    from search.es.queries import build_search_body
+    from search.es.service import access_filter_for
+    from search.query_parser import parse_query
+
+    body = build_search_body(parse_query(query), {}, "vi", 1, 50, access_filter_for(user))
+    return {int(h["_id"]) for h in node_engine().search(alias(), body)["hits"]["hits"]}
+
+
+def node_engine():
+    from search.es.client import engine
+
+    return engine()
+
+
+@pytest.mark.opensearch
+def test_publish_unpublish_access_and_delete_reach_the_index_through_the_task(live, committed):
+    page = committed(make_record, CustomPage, "Múa xòe Thái")
+    assert page.pk in engine_ids()
+    committed(page.unpublish)
+    assert page.pk not in engine_ids()
+    page.refresh_from_db()
+    committed(lambda: page.save_revision().publish())
+    assert _source(live, page.pk)["access_level"] == "public"
+
+    def close():
+        page.access_level = AccessLevel.CLOSED
+        page.save_revision().publish()
+
+    committed(close)
+    assert _source(live, page.pk)["access_level"] == "closed"
+    assert page.pk not in _engine_hits(ANON, "múa xòe")
+    committed(page.delete)
+    assert page.pk not in engine_ids()
+
+
+@pytest.mark.opensearch
+def test_a_record_moved_from_groups_to_closed_leaves_the_groups_members(live, archive, committed):
+    elder = make_user(groups=[archive["elders"]])
+    shared = archive["secret_groups"].specific_class.objects.get(pk=archive["secret_groups"].pk)
+    assert shared.pk in _engine_hits(elder, "pơthi")
+
+    def close():
+        shared.access_level = AccessLevel.CLOSED
+        shared.save_revision().publish()
+
+    committed(close)
+    assert shared.pk not in _engine_hits(elder, "pơthi")
+
+
+@pytest.mark.opensearch
+def test_a_refused_write_fails_the_task_and_is_logged(
+    live, archive, committed, monkeypatch, caplog
+):
+    from django_tasks import TaskResultStatus
+
+    import search.es.sync as sync
+    from search.tasks import reindex_records
+
+    real = sync.es_document
+    monkeypatch.setattr(sync, "es_document", lambda *a: {**real(*a), "not_mapped": 1})
+    caplog.set_level(logging.ERROR)
+    with pytest.raises(IndexingError):
+        sync.sync_records([archive["dam_san"].pk])
+    result = reindex_records.enqueue([archive["dam_san"].pk])
+    assert result.status == TaskResultStatus.FAILED
+    assert result.errors[0].exception_class_path == "search.es.client.IndexingError"
+    assert any("bulk actions failed" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.opensearch
+def test_rebuild_swaps_the_alias_and_search_answers_throughout(live, archive, monkeypatch):
+    import search.es.sync as sync
+    from search.es.client import alias
+
+    def found():
+        return [r.title for r in search("Đăm Săn", {}, ANON, "vi").results]
+
+    before = live.indices_of(alias())
+    assert len(before) == 1 and found() == ["Sử thi Đăm Săn"]
+    during = []
+    fill = sync._index_actions
+
+    def watched(index, ids):
+        for n, action in enumerate(fill(index, ids)):
+            if n == 2:
+                during.append(found())
+            yield action
+
+    monkeypatch.setattr(sync, "_index_actions", watched)
+    report = sync.rebuild_index()
+    after = live.indices_of(alias())
+    assert after == [report["index"]] != before
+    assert not live.exists(before[0])
+    assert during == [["Sử thi Đăm Săn"]] and found() == ["Sử thi Đăm Săn"]
+    assert report["count"] == len(engine_ids())
