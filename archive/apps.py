@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class ArchiveConfig(AppConfig):
     name = "archive"
     verbose_name = _("Heritage archive")
+
+    def ready(self):
+        # The media app below asks the catalogue's gate through its policy hook.
+        from media_pipeline.policy import register_access_policy
+
+        from .media_access import RecordMediaAccess
+
+        register_access_policy(RecordMediaAccess())

@@ -12,13 +12,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from heritage.page_cache import cache_anonymous
-
 from .forms_lessons import AddItemForm, LessonPackForm, PackFilterForm
 from .models import LessonPack
 from .services import lesson_packs as packs
 from .services.offline_pack import OfflinePackTooLarge, plan_offline_pack, write_offline_pack
 from .services.qr_codes import qr_svg
+from .shell import cache_anonymous
 
 
 def _pack(token) -> LessonPack:

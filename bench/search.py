@@ -87,8 +87,8 @@ def load(n: int, seed: int) -> int:
 
     from archive.models import CustomPage, FestivalPage, RecordingPage, RecordPage
     from archive.services.reference_data import load_reference_data
-    from archive.services.site_setup import ensure_site_tree, section
     from bench.search_corpus import generate
+    from heritage.site_setup import ensure_site_tree, section
 
     existing = RecordPage.objects.count()
     if existing >= n:

@@ -11,3 +11,9 @@ class HeritageConfig(AppConfig):
         from .signal_handlers import connect_signal_handlers
 
         connect_signal_handlers()
+        # The catalogue's plain views are served from this shell's page cache.
+        from archive.shell import register_page_cache
+
+        from .page_cache import serve_cached
+
+        register_page_cache(serve_cached)

@@ -1,12 +1,13 @@
-"""The only doors media bytes leave through; each asks the access gate first."""
+"""The only doors media bytes leave through; each asks the access gate first.
+
+The gate is the catalogue's, reached through ``policy.access_policy()`` (see ``access.py``).
+"""
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
-from archive.access import VIEW_CLOSED_PERM
-
-from .access import can_view_asset
+from .access import can_view_asset, may_download_originals
 from .core.captions import Segment, to_webvtt
 from .models import AssetState, DerivativeFile, MediaAsset, TrackKind
 from .ranges import ranged_file_response
@@ -55,7 +56,7 @@ def captions(request, asset_id, kind, lang):
 def original(request, asset_id):
     """Originals are for officers only (preservation copies, EXIF and all)."""
     asset = get_object_or_404(MediaAsset, pk=asset_id)
-    if not request.user.is_active or not request.user.has_perm(VIEW_CLOSED_PERM):
+    if not may_download_originals(request.user):
         raise Http404
     response = ranged_file_response(
         request, asset.file.path, asset.mime or "application/octet-stream"

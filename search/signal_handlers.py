@@ -69,6 +69,11 @@ def _on_page_move(sender, instance, **kwargs):
     _on_page_change(sender, instance)
 
 
+def _on_record_media_change(sender, record_ids=(), **kwargs):
+    """Media kinds, captions and transcripts are part of a record's search document."""
+    schedule_reindex(record_ids)
+
+
 def connect_signal_handlers():
     uid = "search.index"
     page_published.connect(_on_page_change, dispatch_uid=f"{uid}.published")
@@ -78,6 +83,10 @@ def connect_signal_handlers():
     # The document row itself goes with the record (CASCADE); the task tidies up after.
     post_save.connect(_on_page_change, dispatch_uid=f"{uid}.saved")
     post_delete.connect(_on_page_change, dispatch_uid=f"{uid}.deleted")
+    # The media app announces media changes without knowing who listens.
+    from media_pipeline.signals import record_media_changed
+
+    record_media_changed.connect(_on_record_media_change, dispatch_uid=f"{uid}.media")
     # Labels and name suggestions are read once per process (search/labels.py).
     from archive.models import EthnicGroup, FormerProvince, Province
 

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 
 from archive.models import CustomPage, EthnicGroup, FestivalPage, RecordingPage
-from archive.services.site_setup import ensure_site_tree, section
+from heritage.site_setup import ensure_site_tree, section
 
 _seq = itertools.count(1)
 

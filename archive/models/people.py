@@ -1,5 +1,4 @@
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -36,11 +35,6 @@ class Person(ClusterableModel):
 
     def __str__(self):
         return self.name
-
-    def has_consent(self, scope: str, on=None) -> bool:
-        """True when a consent covering ``scope`` was given and not withdrawn by ``on``."""
-        on = on or timezone.localdate()
-        return any(c.is_active(on) and c.covers(scope) for c in self.consents.all())
 
 
 class ConsentScope(models.TextChoices):
@@ -81,12 +75,6 @@ class ConsentRecord(models.Model):
 
     def __str__(self):
         return f"{self.person} – {self.get_scope_display()}"
-
-    def is_active(self, on) -> bool:
-        return self.given_on <= on and (self.withdrawn_on is None or self.withdrawn_on > on)
-
-    def covers(self, scope: str) -> bool:
-        return self.scope in (scope, ConsentScope.ALL)
 
     def clean(self):
         from django.core.exceptions import ValidationError

@@ -1,7 +1,8 @@
 """Reference data every deployment needs: the 54 ethnic groups and the provinces.
 
-Read from the CSVs shipped in ``archive/demo/data`` (copied, with sources, from the product
-team's research); loading is idempotent and keyed on official codes.
+Read from the CSVs shipped in ``archive/reference`` (copied, with sources, from the product
+team's research); loading is idempotent and keyed on official codes. Production loads it
+with ``manage.py load_reference_data``; the demo archive (``demo/``) loads it first too.
 """
 
 import csv
@@ -14,11 +15,11 @@ from django.db import transaction
 from ..models import EthnicGroup, FormerProvince, Province
 from .slugs import ascii_slug
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "demo" / "data"
+REFERENCE_DIR = Path(__file__).resolve().parent.parent / "reference"
 
 
-def read_csv(name: str) -> list[dict[str, str]]:
-    with open(DATA_DIR / name, encoding="utf-8", newline="") as handle:
+def read_csv(name: str, directory: Path = REFERENCE_DIR) -> list[dict[str, str]]:
+    with open(directory / name, encoding="utf-8", newline="") as handle:
         return [
             {k: unicodedata.normalize("NFC", (v or "").strip()) for k, v in row.items()}
             for row in csv.DictReader(handle)

@@ -16,6 +16,9 @@ SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+# load_demo creates accounts with a published password: allowed in dev and tests, off in
+# production (heritage/settings/production.py) unless --force.
+DSS_DEMO_ALLOWED = env_bool("DSS_DEMO_ALLOWED", True)
 
 INSTALLED_APPS = [
     # modeltranslation must come before the apps whose models it patches.
@@ -27,6 +30,7 @@ INSTALLED_APPS = [
     "archive",
     "search",
     "media_pipeline",
+    "demo",  # the demo archive (load_demo); uses every app, no app uses it
     "wagtailmedia",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -15,3 +15,5 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# The demo's accounts have a published password: load_demo refuses here unless --force.
+DSS_DEMO_ALLOWED = env_bool("DSS_DEMO_ALLOWED", False)

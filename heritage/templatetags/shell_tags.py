@@ -27,14 +27,3 @@ def language_links(context):
         label = translation.get_language_info(code)["name_local"]
         links.append({"code": code, "name": label, "url": url, "current": code == current})
     return links
-
-
-@register.simple_tag
-def field_in(obj, name, lang):
-    """A translated field's own value in ``lang`` (no fallback), for side-by-side display."""
-    return getattr(obj, f"{name}_{lang}", "") or ""
-
-
-@register.filter
-def untranslated_mark(untranslated, field):
-    return field in (untranslated or ())

@@ -21,6 +21,7 @@ from .captions import (
 )
 from .checksum import StoredFile, copy_to_store, sha256_file, store_path_for
 from .errors import MediaError
+from .filenames import clean_filename
 from .outputs import Derivative
 from .plan import DerivativeSpec, plan_derivatives
 from .presets import preset_key
@@ -45,6 +46,7 @@ __all__ = [
     "StoredFile",
     "StreamInfo",
     "TierInfo",
+    "clean_filename",
     "copy_to_store",
     "effective_kind",
     "inspect_media",

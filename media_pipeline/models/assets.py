@@ -5,6 +5,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.models import Orderable
 from wagtailmedia.models import AbstractMedia
 
+from ..core.filenames import clean_filename
 from ..storage import originals_storage
 
 
@@ -62,14 +63,8 @@ class MediaAsset(AbstractMedia):
     def save(self, *args, **kwargs):
         # The store renames the file to its checksum on save; keep the uploader's name first.
         if self.file and not self.file._committed and not self.original_filename:
-            from ..services.ingest import clean_filename
-
             self.original_filename = clean_filename(self.file.name)
         super().save(*args, **kwargs)
-
-    @property
-    def is_playable(self) -> bool:
-        return self.state == AssetState.DONE
 
     def derivative(self, name: str):
         return next((d for d in self.derivatives.all() if d.name == name), None)

@@ -6,8 +6,6 @@ records the ingest event and queues processing. A bad file is kept, quarantined,
 explained; it never blocks other work.
 """
 
-import os
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +13,7 @@ from django.core.files import File
 from django.db import transaction
 
 from ..core.errors import MediaError
+from ..core.filenames import clean_filename
 from ..core.process import inspect_media
 from ..messages import sentence_for
 from ..models import AssetState, EventType, MediaAsset, RecordMedia
@@ -29,12 +28,6 @@ class IngestResult:
     status: str  # queued | duplicate | failed
     error: str | None = None
     duplicate_of: MediaAsset | None = None
-
-
-def clean_filename(name: str) -> str:
-    """The uploader's filename as metadata: NFC, no directories, no control characters."""
-    name = unicodedata.normalize("NFC", os.path.basename(name.replace("\\", "/")))
-    return "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")[:512]
 
 
 def ingest_file(fileobj, original_name: str, *, user=None, record=None, title="") -> IngestResult:

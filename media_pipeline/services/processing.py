@@ -155,9 +155,9 @@ def _register(asset, job, result) -> None:
         MediaAsset.objects.filter(pk=asset.pk).update(
             state=AssetState.DONE, progress=1, error_code="", error_detail=""
         )
-        from ..signal_handlers import reindex_records_of
+        from ..signal_handlers import announce_records_of
 
-        reindex_records_of(asset.pk)
+        announce_records_of(asset.pk)
 
 
 def _fail(asset, job, exc: MediaError, *, quarantine: bool) -> None:

@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group
 
 from archive.access import AccessLevel
 from archive.models import CustomPage, FestivalPage, LessonItem, LessonPack, RecordingPage
-from archive.services.site_setup import ensure_site_tree
+from heritage.site_setup import ensure_site_tree
 from tests.factories import make_group, make_record, make_user
 
 SECRET = "Bài khấn thiêng bí mật"

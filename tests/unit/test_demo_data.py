@@ -1,4 +1,5 @@
-"""Checks of the demo archive data in archive/demo/data (pure Python, no database).
+"""Checks of the reference data in archive/reference and the demo archive data in demo/data
+(pure Python, no database).
 
 Expected totals come from the shared data's SOURCES.md: 54 groups whose 2019
 populations add up to 96,205,082; 63 provinces before and 34 units after the
@@ -17,7 +18,15 @@ from typing import Any
 
 import pytest
 
-DATA = Path(__file__).resolve().parents[2] / "archive" / "demo" / "data"
+ROOT = Path(__file__).resolve().parents[2]
+REFERENCE = ROOT / "archive" / "reference"  # what every site loads (load_reference_data)
+DEMO = ROOT / "demo" / "data"  # the demo archive only (load_demo)
+REFERENCE_FILES = {"ethnic_groups.csv", "provinces.csv", "provinces_2025.csv"}
+
+
+def data_path(name: str) -> Path:
+    return (REFERENCE if name in REFERENCE_FILES else DEMO) / name
+
 
 CSV_FILES = ["ethnic_groups.csv", "festivals.csv", "provinces.csv", "provinces_2025.csv"]
 JSON_FILES = [
@@ -56,13 +65,13 @@ def split(cell: str) -> list[str]:
 
 @cache
 def rows(name: str) -> list[dict[str, str]]:
-    with open(DATA / name, encoding="utf-8", newline="") as f:
+    with open(data_path(name), encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
 
 
 @cache
 def load(name: str) -> Any:
-    with open(DATA / name, encoding="utf-8") as f:
+    with open(data_path(name), encoding="utf-8") as f:
         return json.load(f)
 
 
@@ -94,14 +103,14 @@ def strings(obj: Any) -> list[str]:
 
 @pytest.mark.parametrize("name", CSV_FILES + JSON_FILES + ["SOURCES.md"])
 def test_file_is_utf8_nfc(name: str) -> None:
-    text = (DATA / name).read_bytes().decode("utf-8")
+    text = data_path(name).read_bytes().decode("utf-8")
     assert unicodedata.is_normalized("NFC", text), name
     assert "\ufeff" not in text
 
 
 @pytest.mark.parametrize("name", JSON_FILES)
 def test_json_format(name: str) -> None:
-    text = (DATA / name).read_text(encoding="utf-8")
+    text = data_path(name).read_text(encoding="utf-8")
     data = json.loads(text)
     assert text == json.dumps(data, ensure_ascii=False, indent=2) + "\n", f"{name}: not 2-space"
     for s in strings(data):
@@ -113,7 +122,7 @@ def test_csv_copies_are_byte_identical_to_shared_data_when_available() -> None:
     if not shared.is_dir():
         pytest.skip("shared data folder not present")
     for name in CSV_FILES:
-        assert (DATA / name).read_bytes() == (shared / name).read_bytes(), name
+        assert data_path(name).read_bytes() == (shared / name).read_bytes(), name
 
 
 # --------------------------------------------------------------------------

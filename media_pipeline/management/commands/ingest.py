@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.models import RecordPage
+from media_pipeline.policy import access_policy
 from media_pipeline.services.ingest import ingest_file
 from media_pipeline.services.processing import process_asset
 from media_pipeline.services.report import asset_report
@@ -21,7 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args, files, record=None, wait=False, json=False, **options):
         target = None
         if record:
-            target = RecordPage.objects.filter(accession_number=record).first()
+            target = access_policy().record_by_accession(record)
             if target is None:
                 raise CommandError(f"No record with accession number {record}")
         failed = 0

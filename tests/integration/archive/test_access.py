@@ -5,7 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from archive.access import AccessLevel, can_view
 from archive.models import CollectionItem, CollectionPage, RecordPage
-from archive.services.site_setup import ensure_site_tree, section
+from heritage.site_setup import ensure_site_tree, section
 from tests.factories import make_auth_group, make_group, make_record, make_user
 
 pytestmark = pytest.mark.django_db

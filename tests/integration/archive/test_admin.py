@@ -3,9 +3,9 @@
 import pytest
 
 from archive.models import CustomPage
-from archive.services.demo_loader import ensure_demo_users
 from archive.services.reference_data import LoadReport
-from archive.services.site_setup import ensure_site_tree
+from demo.loader import ensure_demo_users
+from heritage.site_setup import ensure_site_tree
 from tests.factories import make_record
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def officer_client(client):
     ensure_site_tree()
     ensure_demo_users(LoadReport())
-    from archive.services.demo_loader import grant_officer_permissions
+    from demo.loader import grant_officer_permissions
 
     grant_officer_permissions()
     assert client.login(username="officer", password="demo-2026")

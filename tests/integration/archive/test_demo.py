@@ -16,8 +16,9 @@ from archive.models import (
     RecordingPage,
     RecordPage,
 )
-from archive.services.demo_loader import load_demo
 from archive.services.reference_data import read_csv
+from demo.loader import DATA_DIR as DEMO_DATA
+from demo.loader import load_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def test_demo_archive_contents_and_idempotence():
     assert EthnicGroup.objects.count() == 54
     assert Province.objects.count() == 34
     assert FormerProvince.objects.count() == 63
-    assert FestivalPage.objects.count() == len(read_csv("festivals.csv"))
+    assert FestivalPage.objects.count() == len(read_csv("festivals.csv", DEMO_DATA))
     assert CustomPage.objects.count() >= 10
     assert RecordingPage.objects.count() >= 10
     assert CollectionPage.objects.count() == 3

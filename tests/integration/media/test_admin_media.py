@@ -109,9 +109,9 @@ def test_admin_upload_goes_through_the_same_ingest(
 ):
     from wagtail.models import Collection
 
-    from archive.services.demo_loader import ensure_demo_users, grant_officer_permissions
     from archive.services.reference_data import LoadReport
-    from archive.services.site_setup import ensure_site_tree
+    from demo.loader import ensure_demo_users, grant_officer_permissions
+    from heritage.site_setup import ensure_site_tree
     from media_pipeline.models import MediaAsset
 
     ensure_site_tree()

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from archive.models import CollectionItem, CollectionPage, CustomPage, LessonItem, LessonPack
-from archive.services.site_setup import ensure_site_tree, section
+from heritage.site_setup import ensure_site_tree, section
 from tests.factories import make_group, make_record, make_user
 
 pytestmark = pytest.mark.django_db

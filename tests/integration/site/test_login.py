@@ -2,9 +2,9 @@
 
 import pytest
 
-from archive.services.demo_loader import ensure_demo_users
 from archive.services.reference_data import LoadReport
-from archive.services.site_setup import ensure_site_tree
+from demo.loader import ensure_demo_users
+from heritage.site_setup import ensure_site_tree
 
 pytestmark = pytest.mark.django_db
 

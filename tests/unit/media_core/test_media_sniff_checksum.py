@@ -1,10 +1,11 @@
-"""Pure tests: content sniffing, the write-once store, the no-Django promise."""
+"""Pure tests: content sniffing and the write-once store.
+
+The no-Django promise of the core is checked in tests/unit/test_import_graph.py.
+"""
 
 import io
 import os
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,18 +14,6 @@ from media_pipeline.core import MediaError, copy_to_store, sha256_file, sniff, s
 from media_pipeline.core.sniff import sniff_bytes
 
 REPO = Path(__file__).resolve().parents[3]
-
-
-def test_core_imports_without_django():
-    code = (
-        "import sys, media_pipeline.core, media_pipeline.core.process;"
-        "import media_pipeline.core.captions, media_pipeline.core.images;"
-        "bad = [m for m in sys.modules if m.split('.')[0] in ('django', 'wagtail')];"
-        "print(bad); sys.exit(1 if bad else 0)"
-    )
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, env=env)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 @pytest.mark.parametrize(

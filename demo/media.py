@@ -10,13 +10,13 @@ import tempfile
 from pathlib import Path
 
 from archive.models import CustomPage, RecordingPage
-from archive.services.reference_data import DATA_DIR
+from media_pipeline.core.runner import RunLimits
+from media_pipeline.models import MediaAsset, TrackKind
+from media_pipeline.services.captions import store_track
+from media_pipeline.services.ingest import ingest_file
+from media_pipeline.services.runner import default_runner
 
-from ..core.runner import RunLimits
-from ..models import MediaAsset, TrackKind
-from .captions import store_track
-from .ingest import ingest_file
-from .runner import default_runner
+from .loader import DATA_DIR
 
 BITEXACT = ["-fflags", "+bitexact", "-flags:a", "+bitexact", "-flags:v", "+bitexact"]
 FFMPEG = ["ffmpeg", "-nostdin", "-v", "error", "-y"]

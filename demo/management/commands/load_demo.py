@@ -1,6 +1,12 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
-from archive.services.demo_loader import load_demo
+from demo.loader import load_demo
+
+REFUSAL = (
+    "This is a production configuration (DSS_DEMO_ALLOWED is off), so load_demo will not "
+    "create demo accounts with a published password; run it with --force if you really mean to."
+)
 
 
 class Command(BaseCommand):
@@ -10,8 +16,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-media", action="store_true", help="skip generating placeholder audio/video"
         )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="load the demo and its accounts even where DSS_DEMO_ALLOWED is off",
+        )
 
-    def handle(self, *args, no_media=False, **options):
+    def handle(self, *args, no_media=False, force=False, **options):
+        if not (settings.DSS_DEMO_ALLOWED or force):
+            raise CommandError(REFUSAL)
         report, accounts = load_demo()
         if not no_media:
             self._media()
@@ -42,7 +55,7 @@ class Command(BaseCommand):
                 )
             )
             return
-        from media_pipeline.services.demo_media import load_demo_media
+        from demo.media import load_demo_media
 
         made = load_demo_media()
         self.stdout.write(f"Demo media: {made} new file(s) queued for processing.")

@@ -6,13 +6,14 @@ writes nothing (no new revisions, no new accession numbers).
 import json
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
-from ..access import AccessLevel
-from ..models import (
+from archive.access import AccessLevel
+from archive.models import (
     CollectionItem,
     CollectionPage,
     ConsentRecord,
@@ -27,10 +28,12 @@ from ..models import (
     RecordPage,
     VernacularTitle,
 )
-from ..rights import RightsStatement
-from .reference_data import DATA_DIR, LoadReport, load_reference_data, read_csv, upsert
-from .site_setup import ensure_site_tree, section
-from .slugs import ascii_slug
+from archive.rights import RightsStatement
+from archive.services.reference_data import LoadReport, load_reference_data, read_csv, upsert
+from archive.services.slugs import ascii_slug
+from heritage.site_setup import ensure_site_tree, section
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
 
 DEMO_PASSWORD = "demo-2026"
 OFFICERS_GROUP = "Cultural officers"
@@ -224,7 +227,7 @@ def _paragraphs(text) -> list:
 def load_festivals(home, lookups, report):
     extra = {nfc(k): v for k, v in read_json("festivals_extra.json").items()}
     parent = section(home, "festivals")
-    for row in read_csv("festivals.csv"):
+    for row in read_csv("festivals.csv", DATA_DIR):
         info = extra.get(row["name_vi"], {})
         entry = {
             "title_vi": row["name_vi"],
