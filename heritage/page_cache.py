@@ -20,11 +20,10 @@ from django.core.cache import cache
 from django.utils.cache import patch_vary_headers
 
 GENERATION_KEY = "dss:page-cache:generation"
-DEFAULT_TIMEOUT = 15 * 60
 
 
 def _timeout() -> int:
-    return getattr(settings, "DSS_PAGE_CACHE_SECONDS", DEFAULT_TIMEOUT)
+    return settings.DSS_PAGE_CACHE_SECONDS
 
 
 def generation() -> int:

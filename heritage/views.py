@@ -51,7 +51,7 @@ def contact(request):
 
 
 def contact_email() -> str:
-    return getattr(settings, "DSS_CONTACT_EMAIL", "lienhe@disanso.example")
+    return settings.DSS_CONTACT_EMAIL
 
 
 def robots_txt(request):

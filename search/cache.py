@@ -33,7 +33,7 @@ _entries: OrderedDict[tuple, tuple[float, object]] = OrderedDict()
 
 
 def ttl_seconds() -> float:
-    return float(getattr(settings, "SEARCH_CACHE_SECONDS", 60))
+    return float(settings.SEARCH_CACHE_SECONDS)
 
 
 def access_signature(user) -> tuple:

@@ -50,7 +50,7 @@ class ReferenceCache:
         if hit is not None and hit[0] > now:
             return hit[1]
         table = self._read(lang)
-        ttl = float(getattr(settings, "SEARCH_LABEL_SECONDS", 300))
+        ttl = float(settings.SEARCH_LABEL_SECONDS)
         with self._lock:
             self._tables[lang] = (now + ttl, table)
         return table

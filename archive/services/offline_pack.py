@@ -36,7 +36,7 @@ class OfflinePackTooLarge(Exception):
 
 
 def _max_bytes() -> int:
-    return getattr(settings, "DSS_OFFLINE_PACK_MAX_BYTES", 2 * 1024**3)
+    return settings.DSS_OFFLINE_PACK_MAX_BYTES
 
 
 @dataclass

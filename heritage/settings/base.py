@@ -19,6 +19,12 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 # load_demo creates accounts with a published password: allowed in dev and tests, off in
 # production (heritage/settings/production.py) unless --force.
 DSS_DEMO_ALLOWED = env_bool("DSS_DEMO_ALLOWED", True)
+# Shown on the contact page.
+DSS_CONTACT_EMAIL = env_str("DSS_CONTACT_EMAIL", "lienhe@disanso.example")
+# How long an anonymous visitor's page stays in the page cache (heritage/page_cache.py).
+DSS_PAGE_CACHE_SECONDS = env_int("DSS_PAGE_CACHE_SECONDS", 15 * 60)
+# Largest offline lesson pack (zip) a teacher may download.
+DSS_OFFLINE_PACK_MAX_BYTES = env_int("DSS_OFFLINE_PACK_MAX_BYTES", 2 * 1024**3)
 
 INSTALLED_APPS = [
     # modeltranslation must come before the apps whose models it patches.
@@ -165,6 +171,11 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 # The in-memory copy of the search index (docs/search.md §8): off = SQL only.
 SEARCH_MEMORY_INDEX = env_bool("DSS_SEARCH_MEMORY_INDEX", True)
 SEARCH_MEMORY_INLINE_BUILD_LIMIT = env_int("DSS_SEARCH_MEMORY_INLINE_BUILD_LIMIT", 20_000)
+# Above this many changed documents the in-memory copy is rebuilt whole, not patched.
+SEARCH_MEMORY_DELTA_LIMIT = env_int("DSS_SEARCH_MEMORY_DELTA_LIMIT", 2_000)
+# Per-process cache of search answers (0 = off) and of facet labels, in seconds.
+SEARCH_CACHE_SECONDS = env_int("DSS_SEARCH_CACHE_SECONDS", 60)
+SEARCH_LABEL_SECONDS = env_int("DSS_SEARCH_LABEL_SECONDS", 300)
 # Which backend answers searches: "database" (above), "opensearch" or "elasticsearch".
 SEARCH_BACKEND = env_str("SEARCH_BACKEND", "database")
 OPENSEARCH_URL = env_str("OPENSEARCH_URL", "")

@@ -56,15 +56,15 @@ BATCH = 2000
 
 
 def enabled() -> bool:
-    return bool(getattr(settings, "SEARCH_MEMORY_INDEX", True))
+    return bool(settings.SEARCH_MEMORY_INDEX)
 
 
 def inline_build_limit() -> int:
-    return int(getattr(settings, "SEARCH_MEMORY_INLINE_BUILD_LIMIT", 20_000))
+    return int(settings.SEARCH_MEMORY_INLINE_BUILD_LIMIT)
 
 
 def delta_limit() -> int:
-    return int(getattr(settings, "SEARCH_MEMORY_DELTA_LIMIT", 2_000))
+    return int(settings.SEARCH_MEMORY_DELTA_LIMIT)
 
 
 def load_rows(pks: list[int] | None = None) -> Iterator[DocRow]:
