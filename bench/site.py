@@ -38,6 +38,7 @@ def environment(data_dir: Path) -> dict:
         DJANGO_ALLOWED_HOSTS="127.0.0.1,testserver,localhost",
         DSS_DATA_DIR=str(data_dir),
         DJANGO_LOG_LEVEL="WARNING",
+        DSS_DEMO_ALLOWED="1",  # a throwaway site: the demo and its accounts are wanted
     )
     return env
 
