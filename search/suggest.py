@@ -166,14 +166,21 @@ def suggest(query: str, user=None, lang: str = "vi") -> list[Suggestion]:
     parsed = parse_query(query, max_len=100)
     if parsed.is_empty:
         return []
-    return cached(("suggest", parsed, lang), user, lambda: _suggest(parsed, query, user, lang))
+    backend = current_backend()
+    if not backend.cacheable:
+        return _suggest(backend, parsed, query, user, lang)
+    return cached(
+        ("suggest", backend.name, parsed, lang),
+        user,
+        lambda: _suggest(backend, parsed, query, user, lang),
+    )
 
 
-def _suggest(parsed, query: str, user, lang: str) -> list[Suggestion]:
+def _suggest(backend, parsed, query: str, user, lang: str) -> list[Suggestion]:
     folded_query = " ".join(parsed.terms)
     names = group_suggestions(folded_query, lang)[:MAX_NAMES]
     names += place_suggestions(folded_query, lang)[:MAX_NAMES]
-    titles = current_backend().suggest(parsed, query, user, lang)
+    titles = backend.suggest(parsed, query, user, lang)
     unique: dict[tuple[str, str], Suggestion] = {}
     for item in [*names, *titles]:
         unique.setdefault((item.label, item.url), item)

@@ -32,7 +32,6 @@ __all__ = [
     "build_search_body",
     "build_suggest_body",
     "facet_clauses",
-    "pick_highlight",
 ]
 
 FACETS: dict[str, str] = {
@@ -60,23 +59,6 @@ _PHRASE_BOOST = 3.0
 _SYNONYM_BOOST = 0.6
 # 1-3 terms: all must match; more: 75% (long natural-language queries)
 _MSM = "3<75%"
-
-_SOURCE = [
-    "accession",
-    "url",
-    "type",
-    "title_vi",
-    "title_en",
-    "summary_vi",
-    "summary_en",
-    "ethnic_groups",
-    "provinces",
-    "media",
-    "language",
-    "decade",
-    "has",
-    "access_level",
-]
 
 
 def _langs(lang: str) -> tuple[str, str]:
@@ -220,7 +202,8 @@ def _phrase(text: str, fields: list[str], boost: float) -> dict[str, Any]:
 
 
 def _segments_query(text: str) -> dict[str, Any]:
-    """Transcript segments: a hit here returns the matching time codes."""
+    """Transcript segments: a record matches when one of its segments does (the moments
+    shown come from the database document, as on every backend)."""
     return {
         "nested": {
             "path": "segments",
@@ -247,46 +230,8 @@ def _segments_query(text: str) -> dict[str, Any]:
                     ],
                 }
             },
-            "inner_hits": {
-                "size": 3,
-                "_source": ["segments.start_s", "segments.end_s", "segments.text", "segments.lang"],
-                "highlight": {
-                    "encoder": "html",
-                    "fields": {"segments.text.folded": {"number_of_fragments": 1}},
-                },
-            },
         }
     }
-
-
-def _highlight(lang: str) -> dict[str, Any]:
-    mine, other = _langs(lang)
-    fields: dict[str, Any] = {}
-    for lg in (mine, other):  # visitor language first, the other as fallback
-        fields[f"title_{lg}.folded"] = {"number_of_fragments": 0}
-        # no_match_size: a summary snippet even when only the body matched
-        fields[f"summary_{lg}.folded"] = {"number_of_fragments": 1, "no_match_size": 200}
-        fields[f"body_{lg}.folded"] = {"number_of_fragments": 2, "fragment_size": 160}
-    return {
-        "encoder": "html",  # source text is escaped; only our tags are markup
-        "pre_tags": ["<mark>"],
-        "post_tags": ["</mark>"],
-        "fields": fields,
-    }
-
-
-def pick_highlight(hit: Mapping[str, Any], lang: str) -> dict[str, list[str]]:
-    """title/summary/body fragments from a hit, visitor language first."""
-    hl = hit.get("highlight") or {}
-    mine, other = _langs(lang)
-    out: dict[str, list[str]] = {}
-    for base in ("title", "summary", "body"):
-        for lg in (mine, other):
-            frags = hl.get(f"{base}_{lg}.folded")
-            if frags:
-                out[base] = list(frags)
-                break
-    return out
 
 
 def _page(page: int, page_size: int) -> tuple[int, int]:
@@ -318,13 +263,13 @@ def build_search_body(
         "from": start,
         "size": size,
         "track_total_hits": True,
-        "_source": _SOURCE,
+        # only ids: results, snippets and transcript moments are built from the database
+        # documents (search.results), the same way for every backend
+        "_source": False,
         "aggs": _facet_aggs(selected),
     }
     if selected:
         body["post_filter"] = {"bool": {"filter": list(selected.values())}}
-    if not parsed.is_empty:
-        body["highlight"] = _highlight(lang)
     return body
 
 

@@ -9,7 +9,6 @@ from search.es.queries import (
     access_clause,
     build_search_body,
     build_suggest_body,
-    pick_highlight,
 )
 from search.query_parser import parse_query
 
@@ -86,7 +85,7 @@ def test_body_validates_with_the_official_dsl(q):
 def test_every_field_queried_exists_in_the_mapping(q):
     b = body(q, {f: ["x"] for f in FACETS} | {"decade": ["1990"]})
     used = field_names(b["query"]) | field_names(b["aggs"]) | field_names(b["post_filter"])
-    used |= set(b["highlight"]["fields"]) | field_names(build_suggest_body(parse_query(q)))
+    used |= field_names(build_suggest_body(parse_query(q)))
     assert used <= mapped_fields(), used - mapped_fields()
 
 
@@ -206,14 +205,14 @@ def test_field_weights_title_names_summary_body():
     assert float(fields_en["title_en.folded"]) > float(fields_en["title_vi.folded"])
 
 
-def test_nested_segments_with_inner_hits():
+def test_nested_segments_and_ids_only():
     b = body("bài khấn")
     nested = [v for p, v in walk(b["query"]) if p[-1] == "nested"]
     assert len(nested) == 1
     n = nested[0]
     assert n["path"] == "segments"
-    src = n["inner_hits"]["_source"]
-    assert {"segments.start_s", "segments.end_s", "segments.text"} <= set(src)
+    assert "inner_hits" not in n and "highlight" not in b  # moments come from the database
+    assert b["_source"] is False
 
 
 def test_synonym_and_script_clauses():
@@ -241,23 +240,6 @@ def test_paging_is_clamped():
     b = body(page=-5, page_size=10_000)
     assert b["from"] == 0 and b["size"] == 100
     assert body(page=10**9, page_size=50)["from"] + 50 <= 10_000
-
-
-def test_highlight_visitor_language_first_with_fallback():
-    h = body(lang="en")["highlight"]
-    keys = list(h["fields"])
-    assert keys.index("title_en.folded") < keys.index("title_vi.folded")
-    assert h["encoder"] == "html"
-    hit = {
-        "highlight": {
-            "title_vi.folded": ["<mark>Lễ</mark> hội"],
-            "summary_en.folded": ["s"],
-            "summary_vi.folded": ["t"],
-        }
-    }
-    assert pick_highlight(hit, "en") == {"title": ["<mark>Lễ</mark> hội"], "summary": ["s"]}
-    assert pick_highlight(hit, "vi")["summary"] == ["t"]
-    assert pick_highlight({}, "vi") == {}
 
 
 def test_suggest_body():
