@@ -40,6 +40,22 @@ def test_folded_nfd_and_d_spellings_find_the_epic(archive, query):
     assert "Sử thi Đăm Săn" in titles(query)
 
 
+@pytest.mark.parametrize(
+    "title,query",
+    [
+        ("Tết ចូលឆ្នាំថ្មី ở Sóc Trăng", "ចូលឆ្នាំថ្មី"),  # Khmer, no spaces between words
+        ("Tết ចូលឆ្នាំថ្មី ở Sóc Trăng", "ឆ្នាំថ្មី"),  # a word inside the run
+        ("Người ꪼꪕ ở Sơn La", "ꪼꪕ"),  # Tai Viet, its vowel stored before the consonant
+    ],
+)
+def test_khmer_and_tai_viet_titles_are_found(archive, committed, title, query):
+    from archive.models import CustomPage
+    from tests.factories import make_record
+
+    committed(make_record, CustomPage, title)
+    assert title in titles(query)
+
+
 def test_apostrophe_variants_find_hmong_festival(archive):
     for query in ("H'Mông", "H’Mông", "hmong"):
         assert "Lễ hội Gầu Tào" in titles(query), query
