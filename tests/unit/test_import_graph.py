@@ -11,8 +11,9 @@ it defines a small policy hook that the higher app fills in its ``AppConfig.read
 
 Every ``.py`` file of the apps is parsed, imports inside functions included, relative
 imports resolved. The checks fail on any cycle between apps, on the media core importing
-Django or any app, on ``archive`` importing ``heritage``, and on ``media_pipeline``
-importing ``search``; the message lists the import chain at fault, file and line.
+Django or any app, on ``archive`` importing ``heritage``, on ``media_pipeline`` importing
+``search``, on any import up the line and on any use of the demo; the message lists the
+import chain at fault, file and line.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 APPS = ("archive", "media_pipeline", "search", "heritage", "demo")
 CORE = "media_pipeline.core"
+# The line, top to bottom: an app may import only apps after it in this list.
+LINE = ("demo", "heritage", "search", "archive", "media_pipeline")
 # Third-party packages that bring Django with them (the core must use none of them).
 FRAMEWORK_ROOTS = {
     "django",
@@ -205,6 +208,25 @@ def test_media_pipeline_does_not_import_search():
     bad = forbidden(IMPORTS, "media_pipeline", {"search"})
     assert not bad, _explain(
         "media_pipeline must not import search (search listens to media_pipeline.signals)", bad
+    )
+
+
+def upward(imports: list[Import]) -> list[Import]:
+    """Imports from an app to one above it on the line (the hooks exist for those)."""
+    rank = {app: i for i, app in enumerate(LINE)}
+    return [
+        imp
+        for imp in imports
+        if app_of(imp.source) in rank
+        and app_of(imp.target) in rank
+        and rank[app_of(imp.target)] < rank[app_of(imp.source)]
+    ]
+
+
+def test_each_app_uses_only_apps_below_it_on_the_line():
+    bad = upward(IMPORTS)
+    assert not bad, _explain(
+        "Imports up the line " + " -> ".join(LINE) + " (use a hook filled in ready())", bad
     )
 
 
