@@ -101,9 +101,16 @@ def strings(obj: Any) -> list[str]:
 # Files
 
 
-@pytest.mark.parametrize("name", CSV_FILES + JSON_FILES + ["SOURCES.md"])
-def test_file_is_utf8_nfc(name: str) -> None:
-    text = data_path(name).read_bytes().decode("utf-8")
+TEXT_FILES = [data_path(n) for n in CSV_FILES + JSON_FILES] + [
+    DEMO / "SOURCES.md",
+    REFERENCE / "SOURCES.md",
+]
+
+
+@pytest.mark.parametrize("path", TEXT_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_file_is_utf8_nfc(path: Path) -> None:
+    name = path.name
+    text = path.read_bytes().decode("utf-8")
     assert unicodedata.is_normalized("NFC", text), name
     assert "\ufeff" not in text
 
