@@ -11,6 +11,13 @@ lookup instead of a dozen queries. Correctness comes first:
   "generation" number that every key contains, so all cached pages go stale at once.
   Publishing is rare next to reading, and a record change can alter many pages (lists,
   related records, the home page), so a global flush is both simple and always right.
+- the cache is the shared one (``CACHES``: the database or Redis), so a change made by any
+  process (a shell, the task worker, another web worker) reaches every process at once;
+- the generation is read once, before rendering starts, and the page is stored under that
+  generation: a page rendered while an access change landed is filed under the old number
+  and never served again;
+- the key also carries the access gate's epoch (``archive.access.access_epoch``) when the
+  gate has one, for visibility that changes with time rather than with an edit.
 """
 
 import hashlib
@@ -52,11 +59,28 @@ def is_cacheable_request(request) -> bool:
     return user is None or not user.is_authenticated
 
 
+def _epoch() -> str:
+    try:
+        from archive.access import access_epoch
+    except ImportError:  # the gate has no time-dependent rules
+        return ""
+    return str(access_epoch())
+
+
+def request_generation(request) -> str:
+    """The generation this request renders under: read once, at the first look-up."""
+    stamp = getattr(request, "_dss_page_generation", None)
+    if stamp is None:
+        stamp = f"{generation()}.{_epoch()}"
+        request._dss_page_generation = stamp
+    return stamp
+
+
 def cache_key(request) -> str:
     saver = "1" if request.COOKIES.get("datasaver") == "1" else "0"
     raw = f"{request.get_host()}|{request.path}|{saver}"
     digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
-    return f"dss:page:{generation()}:{digest}"
+    return f"dss:page:{request_generation(request)}:{digest}"
 
 
 def cached_response(request):
@@ -83,7 +107,9 @@ def store_response(request, response) -> None:
 
 def serve_cached(request, render):
     """Return the cached page or call ``render()`` and cache its result."""
-    hit = cached_response(request)
+    if not is_cacheable_request(request):
+        return render()
+    hit = cached_response(request)  # reads the generation before rendering
     if hit is not None:
         return hit
     response = render()

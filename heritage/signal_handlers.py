@@ -1,6 +1,7 @@
 """Invalidate the anonymous page cache whenever what a visitor may see could change."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.apps import apps as global_apps
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -8,6 +9,11 @@ from . import page_cache
 
 
 def _invalidate(sender=None, **kwargs):
+    # Migrations send signals for their historical models (e.g. Wagtail adding permissions
+    # to groups) before the cache table exists; post_migrate invalidates once they are done.
+    meta = getattr(sender, "_meta", None)
+    if meta is not None and meta.apps is not global_apps:
+        return
     page_cache.invalidate_all()
 
 
@@ -49,5 +55,7 @@ def connect_signal_handlers():
         post_delete.connect(_invalidate, sender=model, dispatch_uid=f"{uid}-delete-{label}")
     for model in (PageViewRestriction,):
         post_save.connect(_invalidate, sender=model, dispatch_uid=f"{uid}-restriction")
+        post_delete.connect(_invalidate, sender=model, dispatch_uid=f"{uid}-restriction-del")
+    post_migrate.connect(_invalidate, dispatch_uid=f"{uid}-migrate")
     # Access rules and places live in many-to-many fields on records.
     m2m_changed.connect(_invalidate, dispatch_uid=f"{uid}-m2m")

@@ -23,6 +23,25 @@ DSS_DEMO_ALLOWED = env_bool("DSS_DEMO_ALLOWED", True)
 DSS_CONTACT_EMAIL = env_str("DSS_CONTACT_EMAIL", "lienhe@disanso.example")
 # How long an anonymous visitor's page stays in the page cache (heritage/page_cache.py).
 DSS_PAGE_CACHE_SECONDS = env_int("DSS_PAGE_CACHE_SECONDS", 15 * 60)
+# One cache shared by every process (web workers, the task worker, shells): the page cache's
+# generation must reach them all. Redis/Valkey when DSS_CACHE_URL is set (redis://…), else a
+# table in the database (created by heritage's migration 0002).
+DSS_CACHE_URL = env_str("DSS_CACHE_URL", "")
+if DSS_CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": DSS_CACHE_URL,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "dss_cache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("DSS_CACHE_MAX_ENTRIES", 20_000)},
+        }
+    }
 # Largest offline lesson pack (zip) a teacher may download.
 DSS_OFFLINE_PACK_MAX_BYTES = env_int("DSS_OFFLINE_PACK_MAX_BYTES", 2 * 1024**3)
 

@@ -15,6 +15,10 @@ DATA_DIR = MEDIA_ROOT.parent / (MEDIA_ROOT.name + "-data")
 DSS_ORIGINALS_ROOT = DATA_DIR / "originals"
 DSS_DERIVATIVES_ROOT = DATA_DIR / "derivatives"
 
+# Tests run in one process; the shared database cache is exercised by a two-process test
+# (tests/integration/site/test_shared_cache.py) on a real database file.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
