@@ -238,3 +238,20 @@ def test_rebuild_swaps_the_alias_and_search_answers_throughout(live, archive, mo
     assert not live.exists(before[0])
     assert during == [["Sử thi Đăm Săn"]] and found() == ["Sử thi Đăm Săn"]
     assert report["count"] == len(engine_ids())
+
+
+@pytest.mark.opensearch
+def test_update_index_rebuilds_the_engine_behind_the_alias(live):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from search.es.client import alias
+
+    before = live.indices_of(alias())
+    out = StringIO()
+    call_command("update_index", stdout=out)
+    after = live.indices_of(alias())
+    assert len(after) == 1 and after != before and not live.exists(before[0])
+    assert f"alias {alias()} now points to {after[0]}" in out.getvalue()
+    assert [r.title for r in search("Đăm Săn", {}, ANON, "vi").results] == ["Sử thi Đăm Săn"]
