@@ -93,6 +93,7 @@ class Suggestion:
     label: str
     url: str
     kind: str  # "group", "place" or "record"
+    record_id: int | None = None  # records only: re-checked against the gate when served
 
     def as_json(self) -> dict:
         return {"label": self.label, "url": self.url, "kind": self.kind}

@@ -67,8 +67,43 @@ def search(
     if not backend.cacheable:
         return backend.search(parsed, filters, user, lang, page, page_size)
     key = ("search", backend.name, parsed, tuple(sorted((k, tuple(v)) for k, v in filters.items())))
-    return cached(
+    answer = cached(
         (*key, lang, page, page_size),
         user,
         lambda: backend.search(parsed, filters, user, lang, page, page_size),
     )
+    if refused_ids([r.record_id for r in answer.results], user):
+        # The gate changed without telling the caches (a bulk ``update()``): answer afresh.
+        forget_stale_access()
+        answer = backend.search(parsed, filters, user, lang, page, page_size)
+    return drop_refused(answer, user)
+
+
+def refused_ids(ids: Sequence[int], user) -> set[int]:
+    """Which of ``ids`` the access gate refuses ``user`` now: one ``pk IN (…)`` query over
+    at most a page of ids. The answer cache, the in-memory copy's masks and a search engine's
+    filters all follow the gate, but only as fast as they hear of a change; this check is
+    what makes a result that the gate refuses now impossible whatever they hold."""
+    if not ids:
+        return set()
+    from archive.access import visible_records_q
+    from archive.models import RecordPage
+
+    allowed = RecordPage.objects.filter(visible_records_q(user), pk__in=list(ids))
+    return set(ids) - set(allowed.values_list("pk", flat=True))
+
+
+def forget_stale_access() -> None:
+    from .cache import clear
+    from .memory.index import forget_masks
+
+    clear()
+    forget_masks()
+
+
+def drop_refused(answer: SearchResults, user) -> SearchResults:
+    refused = refused_ids([r.record_id for r in answer.results], user)
+    if refused:  # e.g. a search engine whose copy has not heard of the change yet
+        answer.results = [r for r in answer.results if r.record_id not in refused]
+        answer.count = max(answer.count - len(refused), len(answer.results))
+    return answer

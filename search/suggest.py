@@ -156,7 +156,9 @@ def title_suggestions(query: str, user, lang: str) -> list[Suggestion]:
         )
     urls = page_urls([d["pk"] for d in docs], lang)
     return [
-        Suggestion(d[f"title_{lang}"] or d["title_vi"], urls.get(d["pk"], ""), "record")
+        Suggestion(
+            d[f"title_{lang}"] or d["title_vi"], urls.get(d["pk"], ""), "record", record_id=d["pk"]
+        )
         for d in docs
     ]
 
@@ -168,12 +170,24 @@ def suggest(query: str, user=None, lang: str = "vi") -> list[Suggestion]:
         return []
     backend = current_backend()
     if not backend.cacheable:
-        return _suggest(backend, parsed, query, user, lang)
-    return cached(
+        return _gated(_suggest(backend, parsed, query, user, lang), user)
+    found = cached(
         ("suggest", backend.name, parsed, lang),
         user,
         lambda: _suggest(backend, parsed, query, user, lang),
     )
+    return _gated(found, user)
+
+
+def _gated(found: list[Suggestion], user) -> list[Suggestion]:
+    """Drop record titles the gate refuses now (see ``service.refused_ids``)."""
+    from .service import forget_stale_access, refused_ids
+
+    refused = refused_ids([s.record_id for s in found if s.record_id is not None], user)
+    if not refused:
+        return found
+    forget_stale_access()
+    return [s for s in found if s.record_id not in refused]
 
 
 def _suggest(backend, parsed, query: str, user, lang: str) -> list[Suggestion]:

@@ -12,8 +12,11 @@ prefixes) in milliseconds. Rules:
   large; until it is ready the SQL engines answer.
 - **Access.** Visibility is never decided here. For each access signature the ids the
   gate (``archive.access.visible_records_q``) lets through are read from the database, per
-  index token, and every answer is masked with them. A document the process holds but the
-  gate no longer shows can therefore never come out, even if the copy were stale.
+  index token and for at most ``SEARCH_CACHE_SECONDS``, and every answer is masked with
+  them. A document the process holds but the gate no longer shows can therefore never come
+  out, even if the copy were stale; a change the token cannot see (a bulk ``update()``)
+  reaches the counts within that time, and the page of results at once (the service
+  re-checks it against the gate, ``search/service.py``).
 """
 
 from __future__ import annotations
@@ -253,9 +256,11 @@ class MemoryIndex:
         from search.cache import access_signature
 
         signature = access_signature(user)
-        mask = snap.masks.get(signature)
-        if mask is not None:
-            return mask
+        kept = snap.masks.get(signature)
+        # Re-read after the answer-cache lifetime: a bulk ``update()`` of an access field
+        # sends no signal and replaces no token, and counts must not trail it for long.
+        if kept is not None and time.monotonic() - kept[0] < mask_seconds():
+            return kept[1]
         # The gate over the records alone (no join with the wide index table): every
         # document is a live record, and ids the snapshot does not hold are ignored.
         gated = RecordPage.objects.filter(visible_records_q(user)).values_list("pk", flat=True)
@@ -266,10 +271,22 @@ class MemoryIndex:
         pks.sort()
         mask = snap.mask_for_pks(pks)
         with self.lock:
-            snap.masks[signature] = mask
+            snap.masks[signature] = (time.monotonic(), mask)
+            snap.masks.move_to_end(signature)
             while len(snap.masks) > MAX_MASKS:
                 snap.masks.popitem(last=False)
         return mask
+
+    def forget_masks(self) -> None:
+        with self.lock:
+            if self.snapshot is not None:
+                self.snapshot.masks.clear()
+
+
+def mask_seconds() -> float:
+    """How long an access mask is trusted without re-reading the gate (the answer cache's
+    lifetime; at least 1 s so one request never reads it twice)."""
+    return max(float(settings.SEARCH_CACHE_SECONDS), 1.0)
 
 
 def _return_freed_memory() -> None:
@@ -339,6 +356,14 @@ def warm() -> Snapshot | None:
     with index.lock:
         index.snapshot = index.build(index_token())
         return index.snapshot
+
+
+def forget_masks() -> None:
+    """Re-read every access mask on next use (a result was found the gate now refuses)."""
+    with _indexes_lock:
+        indexes = list(_indexes.values())
+    for index in indexes:
+        index.forget_masks()
 
 
 def forget_all() -> None:
