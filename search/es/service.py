@@ -87,7 +87,10 @@ class EngineBackend:
         urls = page_urls(ids, lang)
         return [
             Suggestion(
-                h["_source"].get(f"title_{lang}") or h["_source"]["title_vi"], urls[pk], "record"
+                h["_source"].get(f"title_{lang}") or h["_source"]["title_vi"],
+                urls[pk],
+                "record",
+                record_id=pk,
             )
             for h, pk in zip(hits, ids, strict=True)
             if pk in visible and pk in urls
