@@ -1,17 +1,19 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import views
+from . import file_gate, views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", include("search.api_urls")),
     path("files/", include("media_pipeline.urls")),
+    # Every file under MEDIA_ROOT goes through the gate, in development too.
+    re_path(r"^media/(?P<path>.+)$", file_gate.serve_media, name="media"),
     path("", views.root_redirect, name="root"),
     path("data-saver/", views.toggle_data_saver, name="data_saver"),
     path("sitemap.xml", views.sitemap_index, name="sitemap_index"),
@@ -28,12 +30,5 @@ urlpatterns += i18n_patterns(
 
 if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
-    from django.urls import re_path
-    from django.views.static import serve
 
-    # Only renditions (metadata-stripped copies) are public; original_images/ never is.
-    urlpatterns = [
-        *staticfiles_urlpatterns(),
-        re_path(r"^media/(?P<path>images/.+)$", serve, {"document_root": settings.MEDIA_ROOT}),
-        *urlpatterns,
-    ]
+    urlpatterns = [*staticfiles_urlpatterns(), *urlpatterns]

@@ -2,7 +2,11 @@
 
 from wagtail import hooks
 
-from . import page_cache
+from . import file_gate, page_cache
+
+# Documents are served by Wagtail's view (WAGTAILDOCS_SERVE_METHOD = "serve_view"), which
+# asks this hook first: a document leaves only where it is used visibly (file_gate).
+hooks.register("before_serve_document", file_gate.refuse_hidden_document)
 
 
 @hooks.register("before_serve_page", order=100)
