@@ -2,18 +2,50 @@
 
 Every door (pages, lists, counts, search, API, media files, feeds, sitemaps, exports)
 asks ``visible_records_q(user)`` or ``can_view(record, user)``; nothing else decides.
-Rules, from most to least open:
+A record is visible when it is live and passes every clause below.
+
+Access level, from most to least open:
 
 - public: anyone, including anonymous visitors;
 - registered: any signed-in user;
 - groups: members of the record's named groups, and officers allowed to see restricted items;
 - closed: only officers holding ``archive.view_closed_records`` (and superusers).
 
+Cultural protocols (``archive.models.Protocol``): a record carries zero or more, and its
+``protocol_mode`` says whether *all* must hold or *any* may. Each protocol is satisfied or
+not for a given user at a given moment: registered (signed in), community group, men only,
+women only (membership of the group the protocol names), seasonal (the moment, in Vietnam
+time, falls in its lunar or solar window; a lunar leap month is outside every window) and
+closed (never). The protocol table is small, so the satisfied and unsatisfied sets are
+computed in Python and become ``pk__in`` / ``~pk__in`` subqueries over the link table.
+
+Consent: a record whose speakers have not all consented to the public web
+(``consent_public_web_ok``, kept by ``archive.services.consent``) is hidden from everyone
+but officers who see restricted or closed records; a record with a withdrawn consent to
+archiving (``consent_archive_ok``) only from those who see closed records.
+
+Grants: an approved access request (``AccessRequest``) lets its visitor see that record
+whatever its level and protocols, until its expiry date has passed (a clause on the date,
+so nothing needs to run when it ends). It never opens a closed record or one carrying a
+closed protocol, and never overrides consent.
+
+Officers holding ``archive.view_closed_records`` see every live record.
+
 Unpublished records are never visible through public doors, whatever their level.
+
+Visibility depends on the moment (seasonal windows, expiry dates): pass ``at=`` to ask
+about another moment; the clock is :func:`now`, which tests may patch. Caches keyed on what
+a user sees include :func:`access_signature` (or at least :func:`access_epoch`), which
+change when a season opens or closes or a grant begins or ends.
 """
+
+import hashlib
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -27,37 +59,210 @@ class AccessLevel(models.TextChoices):
 VIEW_RESTRICTED_PERM = "archive.view_restricted_records"
 VIEW_CLOSED_PERM = "archive.view_closed_records"
 
+# Seasons are reckoned in Vietnam time (the lunar calendar of archive/lunar.py is UTC+7).
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
-def visible_records_q(user, prefix: str = "") -> Q:
-    """A filter on RecordPage (or a relation to it, via ``prefix``) for what ``user`` may see."""
+
+def now() -> datetime:
+    """The moment access is decided for when no ``at`` is given (patch it in tests)."""
+    return timezone.now()
+
+
+def local_date(at: datetime | None = None) -> date:
+    return (at or now()).astimezone(VIETNAM).date()
+
+
+# -- protocols -------------------------------------------------------------------------------
+
+
+def _active(user) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def _group_ids(user) -> frozenset[int]:
+    if not _active(user):
+        return frozenset()
+    cached = getattr(user, "_dss_group_ids", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("pk", flat=True))
+        user._dss_group_ids = cached
+    return cached
+
+
+def _season_open(protocol, day: date) -> bool:
+    if protocol.calendar == "solar":
+        return protocol.window_contains(day.month, day.day)
+    from .lunar import to_lunar
+
+    try:
+        lunar = to_lunar(day)
+    except ValueError:  # outside the supported range: keep the item closed
+        return False
+    if lunar.leap:
+        return False
+    return protocol.window_contains(lunar.month, lunar.day)
+
+
+def _protocol_rows():
+    from .models import Protocol
+
+    return list(
+        Protocol.objects.only(
+            "pk", "kind", "group_id", "calendar", "start_month", "start_day", "end_month", "end_day"
+        )
+    )
+
+
+def open_seasonal_ids(at: datetime | None = None) -> list[int]:
+    """Ids of the seasonal protocols whose window contains the moment (Vietnam time)."""
+    day = local_date(at)
+    return sorted(p.pk for p in _protocol_rows() if p.kind == "seasonal" and _season_open(p, day))
+
+
+def protocol_sets(user, at: datetime | None = None) -> tuple[list[int], list[int]]:
+    """(satisfied, unsatisfied) protocol ids for ``user`` at the moment ``at``."""
+    from .models.protocols import GROUP_KINDS, ProtocolKind
+
+    day = local_date(at)
+    groups = _group_ids(user)
+    satisfied, unsatisfied = [], []
+    for protocol in _protocol_rows():
+        if protocol.kind == ProtocolKind.REGISTERED:
+            ok = _active(user)
+        elif protocol.kind in GROUP_KINDS:
+            ok = protocol.group_id is not None and protocol.group_id in groups
+        elif protocol.kind == ProtocolKind.SEASONAL:
+            ok = _season_open(protocol, day)
+        else:  # closed, and any kind this code does not know
+            ok = False
+        (satisfied if ok else unsatisfied).append(protocol.pk)
+    return satisfied, unsatisfied
+
+
+def protocols_pass_q(satisfied, unsatisfied, *, links, owner: str, mode_field: str, pk_field: str):
+    """Items passing their protocols: mode "all" with no unsatisfied protocol, or mode "any"
+    with no protocol at all or at least one satisfied. ``links`` is the link table
+    (``owner`` its column naming the item), used only in subqueries."""
+    from .models.protocols import ProtocolMode
+
+    failing = links.filter(protocol__in=unsatisfied).values(owner)
+    passing = links.filter(protocol__in=satisfied).values(owner)
+    carrying = links.values(owner)
+    all_mode = Q(**{mode_field: ProtocolMode.ALL}) & ~Q(**{pk_field: failing})
+    any_mode = Q(**{mode_field: ProtocolMode.ANY}) & (
+        Q(**{pk_field: passing}) | ~Q(**{pk_field: carrying})
+    )
+    return all_mode | any_mode
+
+
+def closed_protocol_ids() -> list[int]:
+    return [p.pk for p in _protocol_rows() if p.kind == "closed"]
+
+
+def granted_record_ids(user, at: datetime | None = None):
+    """A subquery of the record ids ``user``'s approved, unexpired access requests open."""
+    from .models import AccessRequest
+
+    return (
+        AccessRequest.objects.filter(user=user, status="approved")
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=local_date(at)))
+        .values("record_id")
+    )
+
+
+# -- the gate --------------------------------------------------------------------------------
+
+
+def visible_records_q(user, prefix: str = "", at: datetime | None = None) -> Q:
+    """A filter on RecordPage (or a relation to it, via ``prefix``) for what ``user`` may see
+    at the moment ``at`` (default: :func:`now`)."""
+    from .models import RecordPage, RecordProtocol
 
     def field(name: str) -> str:
         return f"{prefix}{name}"
 
     live = Q(**{field("live"): True})
-    if user is not None and user.is_active and user.has_perm(VIEW_CLOSED_PERM):
+    if _active(user) and user.has_perm(VIEW_CLOSED_PERM):
         return live
-    allowed = Q(**{field("access_level"): AccessLevel.PUBLIC})
-    if user is None or not user.is_authenticated or not user.is_active:
-        return live & allowed
-    allowed |= Q(**{field("access_level"): AccessLevel.REGISTERED})
-    if user.has_perm(VIEW_RESTRICTED_PERM):
-        allowed |= Q(**{field("access_level"): AccessLevel.GROUPS})
-    else:
-        # A subquery rather than a join: a record shared with two of the user's groups
-        # must still come back once, without forcing DISTINCT on every listing.
-        from .models import RecordPage
+    at = at or now()
+    active = _active(user)
+    officer = active and user.has_perm(VIEW_RESTRICTED_PERM)
 
-        member_of = RecordPage.allowed_groups.through.objects.filter(
-            group__in=user.groups.all()
-        ).values("recordpage_id")
-        allowed |= Q(**{field("access_level"): AccessLevel.GROUPS, field("pk__in"): member_of})
-    return live & allowed
+    # Access level.
+    level = Q(**{field("access_level"): AccessLevel.PUBLIC})
+    if active:
+        level |= Q(**{field("access_level"): AccessLevel.REGISTERED})
+        if officer:
+            level |= Q(**{field("access_level"): AccessLevel.GROUPS})
+        else:
+            # A subquery rather than a join: a record shared with two of the user's groups
+            # must still come back once, without forcing DISTINCT on every listing.
+            member_of = RecordPage.allowed_groups.through.objects.filter(
+                group__in=list(_group_ids(user))
+            ).values("recordpage_id")
+            level |= Q(**{field("access_level"): AccessLevel.GROUPS, field("pk__in"): member_of})
+
+    # Cultural protocols.
+    satisfied, unsatisfied = protocol_sets(user, at)
+    protocols = protocols_pass_q(
+        satisfied,
+        unsatisfied,
+        links=RecordProtocol.objects.all(),
+        owner="record_id",
+        mode_field=field("protocol_mode"),
+        pk_field=field("pk__in"),
+    )
+    allowed = level & protocols
+
+    # Grants from approved access requests.
+    if active:
+        closed_links = RecordProtocol.objects.filter(protocol__in=closed_protocol_ids()).values(
+            "record_id"
+        )
+        grant = (
+            Q(**{field("pk__in"): granted_record_ids(user, at)})
+            & ~Q(**{field("access_level"): AccessLevel.CLOSED})
+            & ~Q(**{field("pk__in"): closed_links})
+        )
+        allowed |= grant
+
+    # Consent.
+    consent = Q(**{field("consent_archive_ok"): True})
+    if not officer:
+        consent &= Q(**{field("consent_public_web_ok"): True})
+    return live & consent & allowed
 
 
-def can_view(record, user) -> bool:
+def can_view(record, user, at: datetime | None = None) -> bool:
     """Per-object check; deliberately the same query as the list filter so the two never drift."""
     if record is None or record.pk is None:
         return False
     model = type(record)
-    return model.objects.filter(visible_records_q(user), pk=record.pk).exists()
+    return model.objects.filter(visible_records_q(user, at=at), pk=record.pk).exists()
+
+
+# -- what caches must key on -----------------------------------------------------------------
+
+
+def access_epoch(at: datetime | None = None) -> str:
+    """A short hash of the set of seasonal protocols open at ``at`` (default: now).
+
+    It changes exactly when a seasonal window opens or closes, with no edit anywhere, so any
+    cache of what visitors see (the page cache, search answers, the search copy's access
+    masks) must include it in its key; anonymous pages depend on nothing else of the
+    moment. Cheap: one query on the small protocol table.
+    """
+    ids = ",".join(str(pk) for pk in open_seasonal_ids(at))
+    return hashlib.sha256(ids.encode()).hexdigest()[:12]
+
+
+def access_signature(user, at: datetime | None = None) -> tuple:
+    """Everything ``visible_records_q`` reads about ``user`` and the moment: two users (or
+    moments) with the same signature see the same records."""
+    if not _active(user):
+        return ("anonymous", access_epoch(at))
+    if user.has_perm(VIEW_CLOSED_PERM):
+        return ("closed",)
+    role = "restricted" if user.has_perm(VIEW_RESTRICTED_PERM) else "member"
+    grants = tuple(sorted(set(granted_record_ids(user, at).values_list("record_id", flat=True))))
+    return (role, tuple(sorted(_group_ids(user))), grants, access_epoch(at))

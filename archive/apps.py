@@ -13,3 +13,7 @@ class ArchiveConfig(AppConfig):
         from .media_access import RecordMediaAccess
 
         register_access_policy(RecordMediaAccess())
+
+        from .signal_handlers import connect_signal_handlers
+
+        connect_signal_handlers()

@@ -4,22 +4,72 @@ Registered in ``ArchiveConfig.ready()``; the media app asks through the policy a
 imports ``archive``.
 """
 
+from django.db.models import Q
+
 from media_pipeline.models import MediaAsset
 
-from .access import VIEW_CLOSED_PERM
+from . import access
+from .access import (
+    VIEW_CLOSED_PERM,
+    VIEW_RESTRICTED_PERM,
+    granted_record_ids,
+    protocol_sets,
+)
+
+
+def asset_protocols_q(user, at=None) -> Q:
+    """A filter on MediaAsset: the asset's own protocols (``AssetProtocols``) hold for
+    ``user`` at ``at``. Assets without protocols pass."""
+    from .models import AssetProtocols
+
+    satisfied, unsatisfied = protocol_sets(user, at)
+    links = AssetProtocols.protocols.through.objects.all()
+    rows = AssetProtocols.objects.all()
+    failing = Q(
+        pk__in=rows.filter(
+            mode="all", pk__in=links.filter(protocol__in=unsatisfied).values("assetprotocols_id")
+        ).values("asset_id")
+    )
+    any_rows = rows.filter(mode="any", pk__in=links.values("assetprotocols_id"))
+    passing_any = any_rows.filter(
+        pk__in=links.filter(protocol__in=satisfied).values("assetprotocols_id")
+    )
+    failing |= Q(pk__in=any_rows.values("asset_id")) & ~Q(pk__in=passing_any.values("asset_id"))
+    return ~failing
 
 
 class RecordMediaAccess:
-    """Media inherit the access of the records they belong to."""
+    """Media inherit the access of the records they belong to, and then must pass their
+    own protocols (unless the visitor holds a grant for a record they belong to). An asset
+    also linked to a record lacking its speakers' consent is kept from everyone but
+    officers, whichever other record links it."""
 
-    def visible_assets(self, user):
+    def visible_assets(self, user, at=None):
+        from .access import visible_records_q
         from .models import RecordPage
 
         if self.may_download_originals(user):
             return MediaAsset.objects.all()
-        records = RecordPage.objects.visible_to(user).values("pk")
+        at = at or access.now()
+        records = RecordPage.objects.filter(visible_records_q(user, at=at)).values("pk")
         linked = MediaAsset.objects.filter(record_links__record__in=records).values("pk")
-        return MediaAsset.objects.filter(pk__in=linked)
+        allowed = Q(pk__in=linked) & asset_protocols_q(user, at)
+        active = user is not None and user.is_authenticated and user.is_active
+        if active:
+            opened = RecordPage.objects.filter(
+                visible_records_q(user, at=at), pk__in=granted_record_ids(user, at)
+            ).values("pk")
+            granted = MediaAsset.objects.filter(record_links__record__in=opened).values("pk")
+            allowed |= Q(pk__in=granted)
+        if not (active and user.has_perm(VIEW_RESTRICTED_PERM)):
+            unconsented = MediaAsset.objects.filter(
+                record_links__record__consent_public_web_ok=False
+            ).values("pk")
+            allowed &= ~Q(pk__in=unconsented)
+        withdrawn = MediaAsset.objects.filter(
+            record_links__record__consent_archive_ok=False
+        ).values("pk")
+        return MediaAsset.objects.filter(allowed & ~Q(pk__in=withdrawn))
 
     def may_download_originals(self, user) -> bool:
         return user is not None and user.is_active and user.has_perm(VIEW_CLOSED_PERM)

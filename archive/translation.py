@@ -11,6 +11,7 @@ from .models import (
     FestivalPage,
     LessonPack,
     Person,
+    Protocol,
     RecordIndexPage,
     RecordingPage,
     RecordPage,
@@ -65,3 +66,8 @@ class PersonTR(TranslationOptions):
 @register(LessonPack)
 class LessonPackTR(TranslationOptions):
     fields = ("title", "objectives", "activities", "questions")
+
+
+@register(Protocol)
+class ProtocolTR(TranslationOptions):
+    fields = ("name", "description")

@@ -1,10 +1,20 @@
 """Admin registration lives here so models.py stays about data."""
 
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import EthnicGroup, FormerProvince, Person, Province
+from .models import (
+    AccessRequest,
+    AssetProtocols,
+    ConsentRecord,
+    EthnicGroup,
+    FormerProvince,
+    Person,
+    Protocol,
+    Province,
+)
 
 
 class EthnicGroupViewSet(SnippetViewSet):
@@ -34,10 +44,62 @@ class PersonViewSet(SnippetViewSet):
     search_fields = ["name"]
 
 
+class ConsentRecordViewSet(SnippetViewSet):
+    """Consent rows are added, never edited: the model refuses changes to a saved row."""
+
+    model = ConsentRecord
+    icon = "tick-inverse"
+    list_display = ["person", "record", "kind", "given_on", "recorded_by"]
+    list_filter = ["kind"]
+
+
+class ProtocolViewSet(SnippetViewSet):
+    model = Protocol
+    icon = "lock"
+    list_display = ["name", "kind", "group", "calendar"]
+    list_filter = ["kind"]
+
+
+class AssetProtocolsViewSet(SnippetViewSet):
+    model = AssetProtocols
+    icon = "media"
+    list_display = ["asset", "mode"]
+
+
+class AccessRequestViewSet(SnippetViewSet):
+    model = AccessRequest
+    icon = "key"
+    list_display = ["user", "record", "status", "created_at", "expires_on"]
+    list_filter = ["status"]
+    inspect_view_enabled = True
+
+
 class CatalogueViewSetGroup(SnippetViewSetGroup):
     menu_label = _("Catalogue")
     menu_icon = "folder-open-inverse"
     items = (EthnicGroupViewSet, ProvinceViewSet, FormerProvinceViewSet, PersonViewSet)
+
+
+class AccessViewSetGroup(SnippetViewSetGroup):
+    menu_label = _("Access and consent")
+    menu_icon = "lock"
+    items = (ProtocolViewSet, AssetProtocolsViewSet, ConsentRecordViewSet, AccessRequestViewSet)
+
+
+register_snippet(AccessViewSetGroup)
+
+
+@hooks.register("register_log_actions")
+def register_access_log_actions(actions):
+    actions.register_action("archive.consent_given", _("Consent given"), _("Consent given"))
+    actions.register_action(
+        "archive.consent_withdrawn", _("Consent withdrawn"), _("Consent withdrawn")
+    )
+    actions.register_action(
+        "archive.access_request_decided",
+        _("Access request decided"),
+        _("Access request decided"),
+    )
 
 
 register_snippet(CatalogueViewSetGroup)

@@ -16,6 +16,7 @@ from archive.access import AccessLevel
 from archive.models import (
     CollectionItem,
     CollectionPage,
+    ConsentKind,
     ConsentRecord,
     CustomPage,
     EthnicGroup,
@@ -38,6 +39,13 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 DEMO_PASSWORD = "demo-2026"
 OFFICERS_GROUP = "Cultural officers"
 TEACHERS_GROUP = "Teachers"
+# The demo data's consent scopes, in the archive's terms.
+DEMO_CONSENT_SCOPES = {
+    "public_online": ("archive", "public_web", "education", "research"),
+    "archive": ("archive",),
+    "education": ("archive", "education"),
+    "research": ("archive", "research"),
+}
 
 
 def read_json(name: str):
@@ -330,16 +338,22 @@ def load_recordings(home, lookups, report):
                 page.save_revision().publish()
         for consent in entry.get("consent", []):
             person = _person(consent["person"], groups[0] if groups else None, report)
-            _, changed = upsert(
-                ConsentRecord,
-                {"person": person, "scope": consent["scope"], "record": page},
-                {
-                    "given_on": consent["given_on"],
-                    "withdrawn_on": consent.get("withdrawn_on"),
-                    "evidence": nfc(consent.get("evidence", "Demo consent record.")),
-                },
-            )
-            report.count(changed)
+            scopes = DEMO_CONSENT_SCOPES.get(consent["scope"], ("archive",))
+            statements = [(ConsentKind.CONSENT, consent["given_on"])]
+            if consent.get("withdrawn_on"):
+                # A withdrawal is a statement of its own, never an edit of the consent.
+                statements.append((ConsentKind.WITHDRAWAL, consent["withdrawn_on"]))
+            for kind, on in statements:
+                _, changed = upsert(
+                    ConsentRecord,
+                    {"person": person, "record": page, "kind": kind},
+                    {
+                        "given_on": on,
+                        "evidence": nfc(consent.get("evidence", "Demo consent record.")),
+                        **{f"scope_{scope}": True for scope in scopes},
+                    },
+                )
+                report.count(changed)
 
 
 def _resolve_member(ref: str, home) -> RecordPage | None:

@@ -6,9 +6,11 @@ are kept here, keyed by everything that can change them:
 
 - the kind of answer and its arguments (cleaned query, filters, language, page, size);
 - the visitor's **access signature**, derived from exactly the inputs
-  ``archive.access.visible_records_q`` reads: anonymous; officers who see closed records;
-  officers who see restricted records; other signed-in users plus the ids of their groups.
-  Two visitors share an entry only when the gate would give them the same rows;
+  ``archive.access.visible_records_q`` reads (``archive.access.access_signature``):
+  anonymous; officers who see closed records; other signed-in users with the ids of their
+  groups and unexpired grants; and, for all but the first officers, the seasonal
+  ``access_epoch``, so a season opening or closing changes the key with no edit. Two
+  visitors share an entry only when the gate would give them the same rows;
 - the **index token** (``SearchIndexState``), replaced inside the same transaction as every
   index write (``indexing.reindex``/``rebuild``) and every record save or delete
   (``signal_handlers``), so a publish, unpublish or access change is never answered from an
@@ -37,16 +39,11 @@ def ttl_seconds() -> float:
 
 
 def access_signature(user) -> tuple:
-    """What the access gate depends on for ``user`` (see ``archive.access``)."""
-    from archive.access import VIEW_CLOSED_PERM, VIEW_RESTRICTED_PERM
+    """What the access gate depends on for ``user`` and the moment (group ids, grants, the
+    seasonal ``access_epoch``): the gate's own ``archive.access.access_signature``."""
+    from archive.access import access_signature as gate_signature
 
-    if user is None or not user.is_authenticated or not user.is_active:
-        return ("anonymous",)
-    if user.has_perm(VIEW_CLOSED_PERM):
-        return ("closed",)
-    if user.has_perm(VIEW_RESTRICTED_PERM):
-        return ("restricted",)
-    return ("member", tuple(sorted(user.groups.values_list("pk", flat=True))))
+    return gate_signature(user)
 
 
 def index_token() -> str:

@@ -2,8 +2,18 @@ from .accession import AccessionCounter
 from .collections import CollectionIndexPage, CollectionItem, CollectionPage
 from .groups import EthnicGroup
 from .lessons import Grade, LessonItem, LessonPack, Subject
-from .people import ConsentRecord, ConsentScope, Person
+from .people import CONSENTING_ROLES, ConsentKind, ConsentRecord, ConsentScope, Person
 from .places import FormerProvince, Province
+from .protocols import (
+    AccessRequest,
+    AccessRequestStatus,
+    AssetProtocols,
+    Protocol,
+    ProtocolKind,
+    ProtocolMode,
+    RecordProtocol,
+    SeasonCalendar,
+)
 from .records import (
     ContributorRole,
     CustomCategory,
@@ -21,10 +31,15 @@ from .records import (
 )
 
 __all__ = [
+    "CONSENTING_ROLES",
+    "AccessRequest",
+    "AccessRequestStatus",
     "AccessionCounter",
+    "AssetProtocols",
     "CollectionIndexPage",
     "CollectionItem",
     "CollectionPage",
+    "ConsentKind",
     "ConsentRecord",
     "ConsentScope",
     "ContributorRole",
@@ -39,13 +54,18 @@ __all__ = [
     "LessonItem",
     "LessonPack",
     "Person",
+    "Protocol",
+    "ProtocolKind",
+    "ProtocolMode",
     "Province",
     "RecordContributor",
     "RecordIndexPage",
     "RecordPage",
+    "RecordProtocol",
     "RecordTag",
     "RecordingGenre",
     "RecordingPage",
+    "SeasonCalendar",
     "Subject",
     "VernacularTitle",
 ]

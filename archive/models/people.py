@@ -1,8 +1,9 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 
 
 class Person(ClusterableModel):
@@ -25,7 +26,6 @@ class Person(ClusterableModel):
         FieldPanel("ethnic_group"),
         FieldPanel("biography"),
         FieldPanel("is_demo"),
-        InlinePanel("consents", label=_("Consent records")),
     ]
 
     class Meta:
@@ -38,21 +38,35 @@ class Person(ClusterableModel):
 
 
 class ConsentScope(models.TextChoices):
-    RECORDING = "recording", _("Being recorded")
-    ARCHIVING = "archiving", _("Archiving")
-    PUBLICATION = "publication", _("Online publication")
+    """What a consent covers; one consent record may cover several."""
+
+    ARCHIVE = "archive", _("Keeping in the archive")
+    PUBLIC_WEB = "public_web", _("Publication on the public web")
     EDUCATION = "education", _("Use in education")
     RESEARCH = "research", _("Research")
-    ALL = "all", _("All of the above")
+
+
+class ConsentKind(models.TextChoices):
+    CONSENT = "consent", _("Consent given")
+    WITHDRAWAL = "withdrawal", _("Consent withdrawn")
+
+
+# The contributors whose own voice, words or image a record carries: their consent counts.
+CONSENTING_ROLES = ("speaker", "singer", "performer", "interpreter")
 
 
 class ConsentRecord(models.Model):
-    """Who consented to what and when. Withdrawal is recorded, never deleted."""
+    """One statement of consent, or of its withdrawal, by a speaker or performer.
+
+    Rows are never edited or deleted: a withdrawal is a new row of kind "withdrawal", and
+    only a later consent row reverses it. For each scope the latest row that covers it
+    (per person, for this record or for all their records) decides. Saving a row recomputes
+    the consent flags of the records concerned (``archive.services.consent``).
+    """
 
     person = ParentalKey(
         Person, on_delete=models.CASCADE, related_name="consents", verbose_name=_("person")
     )
-    scope = models.CharField(_("scope"), max_length=20, choices=ConsentScope.choices)
     record = models.ForeignKey(
         "archive.RecordPage",
         null=True,
@@ -60,26 +74,78 @@ class ConsentRecord(models.Model):
         on_delete=models.SET_NULL,
         related_name="consents",
         verbose_name=_("record"),
-        help_text=_("Leave empty for consent covering all of this person's records."),
+        help_text=_("Leave empty for a statement covering all of this person's records."),
     )
-    given_on = models.DateField(_("given on"))
-    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=ConsentKind.choices, default=ConsentKind.CONSENT
+    )
+    scope_archive = models.BooleanField(_("archive"), default=False)
+    scope_public_web = models.BooleanField(_("public web"), default=False)
+    scope_education = models.BooleanField(_("education"), default=False)
+    scope_research = models.BooleanField(_("research"), default=False)
+    given_on = models.DateField(_("date"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True, null=True)
     evidence = models.TextField(
         _("evidence"), blank=True, help_text=_("Form reference, witness or recording of consent.")
     )
 
+    panels = [
+        FieldPanel("person"),
+        FieldPanel("record"),
+        FieldPanel("kind"),
+        MultiFieldPanel(
+            [
+                FieldPanel("scope_archive"),
+                FieldPanel("scope_public_web"),
+                FieldPanel("scope_education"),
+                FieldPanel("scope_research"),
+            ],
+            heading=_("Scope"),
+        ),
+        FieldPanel("given_on"),
+        FieldPanel("evidence"),
+    ]
+
     class Meta:
-        ordering = ["person", "-given_on"]
+        ordering = ["person", "-given_on", "-pk"]
         verbose_name = _("consent record")
         verbose_name_plural = _("consent records")
 
     def __str__(self):
-        return f"{self.person} – {self.get_scope_display()}"
+        return f"{self.person} – {self.get_kind_display()} ({self.given_on})"
+
+    @property
+    def scopes(self) -> list[str]:
+        return [s for s in ConsentScope.values if getattr(self, f"scope_{s}")]
+
+    def covers(self, scope: str) -> bool:
+        return bool(getattr(self, f"scope_{scope}"))
 
     def clean(self):
         from django.core.exceptions import ValidationError
 
-        if self.withdrawn_on and self.withdrawn_on < self.given_on:
-            raise ValidationError(
-                {"withdrawn_on": _("Consent cannot be withdrawn before it was given.")}
-            )
+        super().clean()
+        if not self.scopes:
+            raise ValidationError(_("Choose at least one scope."))
+        if self.pk:
+            old = type(self).objects.filter(pk=self.pk).first()
+            fields = ("person_id", "record_id", "kind", "given_on", *self._scope_fields())
+            if old and any(getattr(old, f) != getattr(self, f) for f in fields):
+                raise ValidationError(
+                    _(
+                        "A consent record is never changed. Record a withdrawal, or a new "
+                        "consent, instead."
+                    )
+                )
+
+    @staticmethod
+    def _scope_fields():
+        return tuple(f"scope_{s}" for s in ConsentScope.values)

@@ -22,6 +22,7 @@ from ..blocks import BodyBlock
 from ..fuzzy_dates import DatePrecision, FuzzyDate
 from ..languages import bcp47
 from ..rights import LICENCE_URLS, Licence, RightsStatement, licence_allows_download
+from .protocols import ProtocolMode
 
 
 class RecordQuerySet(PageQuerySet):
@@ -101,6 +102,20 @@ class RecordPage(Page):
         blank=True,
         help_text=_("Why access is limited, shown to visitors who may see the record."),
     )
+    protocol_mode = models.CharField(
+        _("how protocols combine"),
+        max_length=3,
+        choices=ProtocolMode.choices,
+        default=ProtocolMode.ALL,
+    )
+    # Kept by the consent service (archive/services/consent.py) on every consent change,
+    # so the gate reads one column instead of the consent history.
+    consent_public_web_ok = models.BooleanField(
+        _("all speakers consent to the public web"), default=True, editable=False
+    )
+    consent_archive_ok = models.BooleanField(
+        _("no speaker has withdrawn consent to archiving"), default=True, editable=False
+    )
     is_demo = models.BooleanField(_("demo material"), default=False)
     unverified = models.BooleanField(
         _("unverified facts"),
@@ -152,7 +167,13 @@ class RecordPage(Page):
             heading=_("Source and rights"),
         ),
         MultiFieldPanel(
-            [FieldPanel("access_level"), FieldPanel("allowed_groups"), FieldPanel("access_note")],
+            [
+                FieldPanel("access_level"),
+                FieldPanel("allowed_groups"),
+                InlinePanel("protocol_links", label=_("Cultural protocols")),
+                FieldPanel("protocol_mode"),
+                FieldPanel("access_note"),
+            ],
             heading=_("Access"),
         ),
     ]

@@ -1,0 +1,75 @@
+"""The catalogue's own reactions: consent flags follow consent rows and contributors, and
+protocol edits reach every cache that keys on records (by saving the records concerned,
+which the page cache and search already listen to)."""
+
+from django.db.models.signals import post_delete, post_save
+from wagtail.signals import page_published
+
+
+def touch_records(record_ids) -> None:
+    """Announce that what these records show, or to whom, changed (no field changes)."""
+    from .models import RecordPage
+
+    for record in RecordPage.objects.filter(pk__in=set(record_ids)):
+        record.save(update_fields=["consent_public_web_ok", "consent_archive_ok"], clean=False)
+
+
+def _consent_saved(sender, instance, created, raw=False, **kwargs):
+    if raw:
+        return
+    from .services.consent import on_consent_saved
+
+    on_consent_saved(instance, created)
+
+
+def _contributors_changed(sender, instance, raw=False, **kwargs):
+    if raw or not instance.record_id:
+        return
+    from .services.consent import refresh_records
+
+    refresh_records([instance.record_id])
+
+
+def _record_published(sender, instance, **kwargs):
+    from .models import RecordPage
+
+    if isinstance(instance, RecordPage):
+        from .services.consent import refresh_records
+
+        refresh_records([instance.pk])
+
+
+def _protocol_changed(sender, instance, raw=False, **kwargs):
+    if raw or not instance.pk:
+        return
+    touch_records(instance.record_links.values_list("record_id", flat=True))
+
+
+def _asset_protocols_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    from media_pipeline.models import RecordMedia
+
+    touch_records(
+        RecordMedia.objects.filter(asset_id=instance.asset_id).values_list("record_id", flat=True)
+    )
+
+
+def connect_signal_handlers():
+    from .models import AssetProtocols, ConsentRecord, Protocol, RecordContributor
+
+    uid = "archive.access"
+    post_save.connect(_consent_saved, sender=ConsentRecord, dispatch_uid=f"{uid}.consent")
+    for signal in (post_save, post_delete):
+        signal.connect(
+            _contributors_changed,
+            sender=RecordContributor,
+            dispatch_uid=f"{uid}.contributors.{signal is post_save}",
+        )
+        signal.connect(
+            _asset_protocols_changed,
+            sender=AssetProtocols,
+            dispatch_uid=f"{uid}.asset-protocols.{signal is post_save}",
+        )
+    post_save.connect(_protocol_changed, sender=Protocol, dispatch_uid=f"{uid}.protocol")
+    page_published.connect(_record_published, dispatch_uid=f"{uid}.published")

@@ -1,0 +1,509 @@
+"""Every door, every role, every rule: one matrix.
+
+A small archive is built once for the module: one record per access rule (each access
+level, each kind of cultural protocol, both ways of combining them, a seasonal protocol
+inside and outside its window, consent given, missing and withdrawn, an access grant and
+an expired one, and a media asset carrying its own protocol). Each record's title, slug,
+summary and media carry a unique marker. The clock is frozen through ``archive.access.now``.
+
+Every door in ``DOORS`` is then requested as each role in ``ROLES``. A door says how its
+URL is built and what a response must look like; the check is always the same: the status
+is the expected one, and the marker of every record (or asset) the role may not see appears
+nowhere in the body or the headers (ZIP files are opened). Listing doors that should show
+what the role may see also check that the visible markers are there, so a door that shows
+nothing cannot pass by accident.
+
+Adding a door (an API, OAI-PMH, IIIF, an export, a harvest feed) is adding one entry to
+``DOORS``.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.conf import settings
+from django.db import transaction
+
+from archive.access import VIETNAM
+from archive.models import (
+    AccessRequest,
+    AssetProtocols,
+    CollectionItem,
+    CollectionPage,
+    FestivalPage,
+    LessonItem,
+    LessonPack,
+    Person,
+    Protocol,
+    RecordContributor,
+    RecordPage,
+    RecordProtocol,
+)
+from archive.services import consent as consent_service
+from heritage.site_setup import ensure_site_tree, section
+from tests.factories import make_auth_group, make_group, make_record, make_user
+
+# Vietnam time 2026-03-10 12:00 is day 22 of lunar month 1 of 2026.
+MOMENT = datetime(2026, 3, 10, 12, 0, tzinfo=VIETNAM)
+
+ROLES = ("anonymous", "registered", "member", "man", "woman", "liaison", "officer")
+EVERYONE = frozenset(ROLES)
+SIGNED_IN = EVERYONE - {"anonymous"}
+COMMUNITY = frozenset({"member", "man", "woman", "liaison", "officer"})
+OFFICER = frozenset({"officer"})
+
+
+@dataclass(frozen=True)
+class Scenario:
+    key: str
+    sees: frozenset  # roles that may see the record
+    level: str = "public"
+    protocols: tuple = ()  # names in World.protocols
+    mode: str = "all"
+    consent: str = ""  # "", "given", "missing", "withdrawn"
+    grant: str = ""  # "", "valid", "expired" (for the registered visitor)
+    asset_protocols: tuple = ()
+    asset_sees: frozenset | None = None  # roles that may receive the media (default: sees)
+
+    @property
+    def marker(self) -> str:
+        return f"zqk{self.key}q"
+
+    @property
+    def media_sees(self) -> frozenset:
+        return self.sees if self.asset_sees is None else self.asset_sees
+
+
+SCENARIOS = [
+    Scenario("public", EVERYONE),
+    Scenario("registered", SIGNED_IN, level="registered"),
+    Scenario("groups", COMMUNITY, level="groups"),
+    Scenario("closed", OFFICER, level="closed"),
+    Scenario("protoregistered", SIGNED_IN, protocols=("registered",)),
+    Scenario("protocommunity", COMMUNITY, protocols=("community",)),
+    Scenario("protomen", frozenset({"man", "officer"}), protocols=("men",)),
+    Scenario("protowomen", frozenset({"woman", "officer"}), protocols=("women",)),
+    Scenario("protoclosed", OFFICER, protocols=("closed",)),
+    Scenario(
+        "anymenwomen",
+        frozenset({"man", "woman", "officer"}),
+        protocols=("men", "women"),
+        mode="any",
+    ),
+    Scenario(
+        "allcommunitywomen", frozenset({"woman", "officer"}), protocols=("community", "women")
+    ),
+    Scenario("seasonopen", EVERYONE, protocols=("lunar_open",)),
+    Scenario("seasonshut", OFFICER, protocols=("lunar_shut",)),
+    Scenario("seasonsolar", EVERYONE, protocols=("solar_open",)),
+    Scenario(
+        "anyseasonmen", frozenset({"man", "officer"}), protocols=("lunar_shut", "men"), mode="any"
+    ),
+    Scenario("consentgiven", EVERYONE, consent="given"),
+    Scenario("consentmissing", OFFICER, consent="missing"),
+    Scenario("consentwithdrawn", OFFICER, consent="withdrawn"),
+    Scenario("granted", frozenset({"registered", "officer"}), level="groups", grant="valid"),
+    Scenario("grantexpired", OFFICER, level="groups", grant="expired"),
+    Scenario(
+        "assetmen",
+        EVERYONE,
+        asset_protocols=("men",),
+        asset_sees=frozenset({"man", "officer"}),
+    ),
+]
+BY_KEY = {s.key: s for s in SCENARIOS}
+
+
+@dataclass
+class World:
+    records: dict = field(default_factory=dict)
+    assets: dict = field(default_factory=dict)
+    users: dict = field(default_factory=dict)
+    protocols: dict = field(default_factory=dict)
+    group_slug: str = ""
+    collection_url: str = ""
+    pack_token: str = ""
+    redirects: dict = field(default_factory=dict)
+
+
+def _fake_asset(record, scenario: Scenario, n: int):
+    """A processed audio asset without running the tools: rows and small files whose bytes
+    carry the scenario's marker, so any door serving them shows it."""
+    from media_pipeline.models import (
+        AssetState,
+        CaptionTrack,
+        DerivativeFile,
+        MediaAsset,
+        RecordMedia,
+        TranscriptSegment,
+    )
+
+    originals = Path(settings.DSS_ORIGINALS_ROOT)
+    derivatives = Path(settings.DSS_DERIVATIVES_ROOT)
+    (originals / "matrix").mkdir(parents=True, exist_ok=True)
+    (derivatives / "matrix").mkdir(parents=True, exist_ok=True)
+    original = originals / "matrix" / f"{n}.wav"
+    original.write_bytes(f"RIFF original {scenario.marker}".encode())
+    asset = MediaAsset.objects.create(
+        title=f"Media {scenario.marker}",
+        type="audio",
+        state=AssetState.DONE,
+        mime="audio/wav",
+        file=f"matrix/{n}.wav",
+    )
+    for name, mime in (
+        ("audio_opus", "audio/ogg"),
+        ("poster", "image/jpeg"),
+        ("waveform", "application/json"),
+    ):
+        path = f"matrix/{n}-{name}"
+        (derivatives / path).write_bytes(f"{name} {scenario.marker}".encode())
+        DerivativeFile.objects.create(
+            asset=asset, name=name, path=path, mime=mime, preset_key="matrix", size=20
+        )
+    track = CaptionTrack.objects.create(
+        asset=asset, language="vi", kind="transcript", source_format="txt"
+    )
+    TranscriptSegment.objects.create(
+        track=track, position=0, start_s=0, end_s=2, text=f"Lời {scenario.marker}"
+    )
+    RecordMedia.objects.create(record=record, asset=asset, caption=f"Media {scenario.marker}")
+    # Saving may queue processing, which quarantines the fake original: mark it done again.
+    MediaAsset.objects.filter(pk=asset.pk).update(state=AssetState.DONE)
+    return asset
+
+
+def _build(world: World) -> None:
+    community = make_auth_group("Community: Ê Đê village")
+    men = make_auth_group("Community: Ê Đê men")
+    women = make_auth_group("Community: Ê Đê women")
+    liaisons = make_auth_group("Community liaison")
+    other = make_auth_group("Community: elsewhere")
+
+    def protocol(name, kind, **fields):
+        return Protocol.objects.create(name_vi=name, name_en=name, kind=kind, **fields)
+
+    world.protocols = {
+        "registered": protocol("Người đăng ký", "registered"),
+        "community": protocol("Cộng đồng", "group", group=community),
+        "men": protocol("Chỉ nam giới", "men", group=men),
+        "women": protocol("Chỉ nữ giới", "women", group=women),
+        "closed": protocol("Đóng", "closed"),
+        "lunar_open": protocol(
+            "Tháng Giêng", "seasonal", calendar="lunar", start_month=1, start_day=1,
+            end_month=2, end_day=15,
+        ),
+        "lunar_shut": protocol(
+            "Tháng Bảy", "seasonal", calendar="lunar", start_month=7, start_day=1,
+            end_month=7, end_day=30,
+        ),
+        "solar_open": protocol(
+            "Mùa khô", "seasonal", calendar="solar", start_month=12, start_day=20,
+            end_month=3, end_day=15,
+        ),
+    }  # fmt: skip
+
+    group = make_group("Ê Đê matrix", slug="e-de-matrix")
+    world.group_slug = group.slug
+
+    def officer():
+        user = make_user(
+            "officer",
+            perms=[
+                "archive.view_closed_records",
+                "archive.view_restricted_records",
+                "wagtailadmin.access_admin",
+            ],
+        )
+        return user
+
+    world.users = {
+        "anonymous": None,
+        "registered": make_user("registered"),
+        "member": make_user("member", groups=[community]),
+        "man": make_user("man", groups=[community, men]),
+        "woman": make_user("woman", groups=[community, women]),
+        "liaison": make_user("liaison", groups=[community, liaisons]),
+        "officer": officer(),
+    }
+
+    speaker = Person.objects.create(name="Người nói (matrix)")
+    for n, scenario in enumerate(SCENARIOS, start=1):
+        record = make_record(
+            FestivalPage,
+            title_vi=f"Zqmatrix {scenario.marker}",
+            slug=scenario.marker,
+            summary_vi=f"Lời thiêng {scenario.marker} nội dung",
+            access_level=scenario.level,
+            protocol_mode=scenario.mode,
+            groups=[group],
+        )
+        if scenario.level == "groups":
+            record.allowed_groups.set([other if scenario.grant else community])
+        for order, name in enumerate(scenario.protocols):
+            RecordProtocol.objects.create(
+                record=record, protocol=world.protocols[name], sort_order=order
+            )
+        if scenario.consent:
+            person = Person.objects.create(name=f"Speaker {n}")
+            RecordContributor.objects.create(record=record, person=person, role="speaker")
+            if scenario.consent in ("given", "withdrawn"):
+                consent_service.consent(
+                    person, scopes=["archive", "public_web"], on=date(2024, 1, 1), record=record
+                )
+            if scenario.consent == "withdrawn":
+                consent_service.withdraw(
+                    person, scopes=["public_web"], on=date(2025, 5, 2), record=record
+                )
+        elif n % 3 == 0:  # a consenting speaker on some others: consent does not hide them
+            RecordContributor.objects.create(record=record, person=speaker, role="singer")
+        if scenario.grant:
+            expires = date(2026, 12, 31) if scenario.grant == "valid" else date(2026, 3, 9)
+            AccessRequest.objects.create(
+                user=world.users["registered"],
+                record=record,
+                reason="Nghiên cứu",
+                status="approved",
+                expires_on=expires,
+            )
+        record.save_revision().publish()
+        world.records[scenario.key] = RecordPage.objects.get(pk=record.pk)
+        asset = _fake_asset(record, scenario, n)
+        if scenario.asset_protocols:
+            rules = AssetProtocols.objects.create(asset=asset)
+            rules.protocols.set([world.protocols[p] for p in scenario.asset_protocols])
+        world.assets[scenario.key] = asset
+    consent_service.consent(
+        speaker, scopes=["archive", "public_web", "education"], on=date(2023, 6, 1)
+    )
+
+    home = ensure_site_tree()
+    collection = CollectionPage(title_vi="Bộ sưu tập ma trận", slug="ma-tran")
+    section(home, "collections").add_child(instance=collection)
+    for order, record in enumerate(world.records.values()):
+        CollectionItem.objects.create(collection=collection, record=record, sort_order=order)
+    collection.save_revision().publish()
+    world.collection_url = collection.url
+
+    pack = LessonPack.objects.create(
+        title_vi="Gói bài ma trận", grade=6, subject="history", owner=world.users["officer"],
+        listed=True,
+    )  # fmt: skip
+    for order, record in enumerate(world.records.values()):
+        LessonItem.objects.create(pack=pack, record=record, sort_order=order)
+    world.pack_token = str(pack.token)
+
+    from wagtail.contrib.redirects.models import Redirect
+
+    for key, record in world.records.items():
+        old = f"/old-{key}"
+        Redirect.objects.create(old_path=old, redirect_page=record)
+        world.redirects[key] = old
+
+    from search.indexing import rebuild
+
+    rebuild()
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once per module inside a transaction that is rolled back at the end."""
+    with django_db_blocker.unblock(), mock.patch("archive.access.now", return_value=MOMENT):
+        with transaction.atomic():
+            built = World()
+            _build(built)
+            yield built
+            transaction.set_rollback(True)
+
+
+@pytest.fixture
+def frozen():
+    with mock.patch("archive.access.now", return_value=MOMENT):
+        yield MOMENT
+
+
+# -- doors -----------------------------------------------------------------------------------
+
+
+def text_of(response) -> str:
+    """Body and headers of a response as text; ZIP files are opened, every entry read."""
+    if getattr(response, "streaming", False):
+        body = b"".join(response.streaming_content)
+    else:
+        body = response.content
+    if body[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            body = b"\n".join(archive.read(name) for name in archive.namelist())
+    headers = "\n".join(f"{k}: {v}" for k, v in response.headers.items())
+    return (headers + "\n" + body.decode("utf-8", errors="replace")).lower()
+
+
+@dataclass
+class Door:
+    """One way in. ``per`` is "record" (one URL per record: ``url(world, key)``), "asset"
+    (one URL per media asset) or "page" (one URL: ``url(world, None)``). ``shown``/
+    ``hidden`` are the statuses when the role may or may not see the item; for pages,
+    ``status`` is expected for every role and ``lists`` says whether the markers of what
+    the role may see must be present."""
+
+    name: str
+    url: Callable
+    per: str = "page"
+    shown: tuple = (200,)
+    hidden: tuple = (404,)
+    status: tuple = (200,)
+    lists: bool = False
+    lists_roles: frozenset = EVERYONE  # roles for which ``lists`` is checked
+    roles: frozenset = EVERYONE  # roles this door is checked for
+    marks: tuple = ()
+
+    def param(self):
+        return pytest.param(self, id=self.name, marks=list(self.marks))
+
+
+def _record_url(world, key):
+    return world.records[key].url
+
+
+def _asset_url(name):
+    def build(world, key):
+        return f"/files/{world.assets[key].pk}/{name}"
+
+    return build
+
+
+DOORS = [
+    Door("record-page", _record_url, per="record"),
+    Door("record-page-en", lambda w, k: "/en" + w.records[k].url[3:], per="record"),
+    Door(
+        "redirect",
+        lambda w, k: w.redirects[k],
+        per="record",
+        shown=(301, 302),
+        marks=(pytest.mark.xfail(strict=True, reason="leak 6, fixed by engineer B"),),
+    ),
+    Door(
+        "stable-id",
+        lambda w, k: f"/vi/id/{w.records[k].accession_number}/",
+        per="record",
+        shown=(302,),
+    ),
+    Door("media-file", _asset_url("audio_opus"), per="asset"),
+    Door("media-poster", _asset_url("poster"), per="asset"),
+    Door("media-waveform", _asset_url("waveform"), per="asset"),
+    Door("media-captions", _asset_url("captions/transcript/vi.vtt"), per="asset"),
+    Door(
+        "media-original",
+        _asset_url("original"),
+        per="asset",
+        roles=EVERYONE - {"officer"},  # originals are for officers; hidden for all others
+        shown=(404,),
+    ),
+    # The officer sees more records than one page of results holds.
+    Door(
+        "search-page",
+        lambda w, k: "/vi/search/?q=zqmatrix",
+        lists=True,
+        lists_roles=EVERYONE - OFFICER,
+    ),
+    Door(
+        "search-json",
+        lambda w, k: "/api/v1/search?q=zqmatrix&lang=vi",
+        lists=True,
+        lists_roles=EVERYONE - OFFICER,
+    ),
+    Door("search-json-facets", lambda w, k: f"/api/v1/search?q=&group={w.group_slug}&lang=vi"),
+    Door("suggest", lambda w, k: "/api/v1/suggest?q=zqmatrix&lang=vi"),
+    Door("home", lambda w, k: "/vi/"),
+    Door("section-list", lambda w, k: "/vi/festivals/"),
+    Door("group-page", lambda w, k: f"/vi/groups/{w.group_slug}/", lists=True),
+    Door("group-list", lambda w, k: "/vi/groups/"),
+    Door("browse-groups", lambda w, k: "/vi/browse/groups/"),
+    Door("province-map", lambda w, k: "/vi/browse/provinces/"),
+    Door("browse-collections", lambda w, k: "/vi/browse/collections/"),
+    Door("collection", lambda w, k: w.collection_url, lists=True),
+    Door("sitemap-index", lambda w, k: "/sitemap.xml"),
+    Door("sitemap-vi", lambda w, k: "/vi/sitemap.xml"),
+    Door("calendar", lambda w, k: "/vi/browse/calendar/"),
+    Door("calendar-ics", lambda w, k: "/vi/browse/calendar.ics"),
+    Door("teachers", lambda w, k: "/vi/teachers/"),
+    Door("lesson-pack", lambda w, k: f"/vi/teachers/packs/{w.pack_token}/", lists=True),
+    Door("lesson-projector", lambda w, k: f"/vi/teachers/packs/{w.pack_token}/projector/"),
+    Door("lesson-handout", lambda w, k: f"/vi/teachers/packs/{w.pack_token}/handout/"),
+    Door(
+        "lesson-offline-zip",
+        lambda w, k: f"/vi/teachers/packs/{w.pack_token}/offline.zip",
+        roles=frozenset({"anonymous"}),  # the ZIP is built for anonymous visitors
+    ),
+    Door(
+        "admin-view-draft",
+        lambda w, k: f"/admin/pages/{w.records[k].pk}/view_draft/",
+        per="record",
+        roles=EVERYONE - {"officer"},
+        shown=(302,),
+        hidden=(302,),
+    ),
+]
+
+
+def _client_for(client, world, role):
+    client.logout()
+    user = world.users[role]
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("door", [d.param() for d in DOORS])
+def test_every_door_keeps_every_promise(door, world, client, frozen):
+    problems = []
+    for role in ROLES:
+        if role not in door.roles:
+            continue
+        _client_for(client, world, role)
+        if door.per == "page":
+            response = client.get(door.url(world, None))
+            text = text_of(response)
+            if response.status_code not in door.status:
+                problems.append(f"{role}: status {response.status_code}")
+            for scenario in SCENARIOS:
+                may = role in scenario.sees
+                if not may and scenario.marker in text:
+                    problems.append(f"{role}: {scenario.key} leaks")
+                if may and door.lists and role in door.lists_roles and scenario.marker not in text:
+                    problems.append(f"{role}: {scenario.key} missing")
+            continue
+        for scenario in SCENARIOS:
+            sees = scenario.media_sees if door.per == "asset" else scenario.sees
+            may = role in sees
+            response = client.get(door.url(world, scenario.key))
+            expected = door.shown if may else door.hidden
+            if response.status_code not in expected:
+                problems.append(f"{role}: {scenario.key} status {response.status_code}")
+            if not may:
+                # The slug is in the URL the visitor typed (echoed in language links).
+                text = text_of(response).replace(f"/{scenario.marker}/", "/")
+                if scenario.marker in text:
+                    problems.append(f"{role}: {scenario.key} leaks")
+    assert not problems, f"{door.name}: " + "; ".join(problems)
+
+
+def test_seasonal_record_follows_its_window_with_no_edit(world, client):
+    """The same request, at two moments: hidden outside the lunar window, shown inside."""
+    record = world.records["seasonshut"]
+    inside = datetime(2026, 8, 20, 12, 0, tzinfo=VIETNAM)  # lunar 8/7/2026
+    for moment, status in ((MOMENT, 404), (inside, 200), (inside + timedelta(days=60), 404)):
+        with mock.patch("archive.access.now", return_value=moment):
+            client.logout()
+            response = client.get(record.url)
+            assert response.status_code == status, moment
+            search = client.get("/api/v1/search?q=zqmatrix&lang=vi").content.decode().lower()
+            assert (BY_KEY["seasonshut"].marker in search) == (status == 200), moment
