@@ -19,12 +19,13 @@ from typing import TYPE_CHECKING, Protocol
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from search.es.client import ENGINES
+
 if TYPE_CHECKING:
     from search.query_parser import ParsedQuery
     from search.results import SearchResults, Suggestion
 
 DATABASE = "database"
-ENGINES = ("opensearch", "elasticsearch")
 BACKENDS = (DATABASE, *ENGINES)
 
 

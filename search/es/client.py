@@ -16,6 +16,9 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+# The backends that are search engines (``search.backends`` adds "database").
+ENGINES = ("opensearch", "elasticsearch")
+
 
 class IndexingError(RuntimeError):
     """A bulk write the engine refused, in part or in whole; ``errors`` lists the items."""
@@ -171,9 +174,7 @@ def _engine(name: str, url: str, timeout: int) -> Engine:
 
 def engine(name: str | None = None) -> Engine:
     """The client for ``name`` (default: the ``SEARCH_BACKEND`` engine), cached per URL."""
-    from search.backends import ENGINES, backend_name
-
-    name = name or backend_name()
+    name = name or (settings.SEARCH_BACKEND or "").strip().lower()
     if name not in ENGINES:
         raise ImproperlyConfigured(f"{name!r} is not a search engine backend ({ENGINES})")
     url = settings.OPENSEARCH_URL if name == "opensearch" else settings.ELASTICSEARCH_URL
