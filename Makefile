@@ -35,6 +35,7 @@ run: setup
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
 	$(MANAGE) media_recover
+	$(MANAGE) schedule_publishing
 	@echo "Starting the task worker and the site on http://$(HOST):$(PORT)/ (Ctrl+C stops both)"
 	@trap 'kill 0' EXIT INT TERM; \
 	  $(MANAGE) db_worker --queue-name '*' & \

@@ -170,6 +170,46 @@ def granted_record_ids(user, at: datetime | None = None):
     )
 
 
+# -- Wagtail's page privacy and expiry ---------------------------------------------------------
+
+
+def _page_privacy_q(user, prefix: str = "") -> Q:
+    """Wagtail's own page privacy (``PageViewRestriction`` on the record or an ancestor) as
+    a clause, so search, lists and media follow it, not only page serving.
+
+    Login restrictions hold for signed-in users, group restrictions for members of one of
+    their groups. A password restriction holds only while a page is served to a session that
+    gave the password (``heritage.wagtail_hooks`` marks the user with the restrictions
+    Wagtail accepted for that page); lists and search never show such records to anyone but
+    officers who see closed records."""
+    from wagtail.models import PageViewRestriction
+
+    passed = getattr(user, "_dss_passed_view_restrictions", frozenset())
+    groups = _group_ids(user)
+    hidden = Q()
+    for restriction in PageViewRestriction.objects.select_related("page").prefetch_related(
+        "groups"
+    ):
+        kind = restriction.restriction_type
+        if kind == PageViewRestriction.LOGIN:
+            ok = _active(user)
+        elif kind == PageViewRestriction.GROUPS:
+            ok = bool(groups & {group.pk for group in restriction.groups.all()})
+        elif kind == PageViewRestriction.PASSWORD:
+            ok = restriction.pk in passed
+        else:
+            ok = kind == PageViewRestriction.NONE
+        if not ok:
+            hidden |= Q(**{f"{prefix}path__startswith": restriction.page.path})
+    return ~hidden if hidden else Q()
+
+
+def _not_expired_q(prefix: str = "", at: datetime | None = None) -> Q:
+    """A record whose ``expire_at`` has passed is not live, even before the worker's
+    ``publish_scheduled`` run unpublishes it."""
+    return Q(**{f"{prefix}expire_at__isnull": True}) | Q(**{f"{prefix}expire_at__gt": at or now()})
+
+
 # -- the gate --------------------------------------------------------------------------------
 
 
@@ -181,9 +221,10 @@ def visible_records_q(user, prefix: str = "", at: datetime | None = None) -> Q:
     def field(name: str) -> str:
         return f"{prefix}{name}"
 
-    live = Q(**{field("live"): True})
+    live = Q(**{field("live"): True}) & _not_expired_q(prefix, at)
     if _active(user) and user.has_perm(VIEW_CLOSED_PERM):
         return live
+    live &= _page_privacy_q(user, prefix)
     at = at or now()
     active = _active(user)
     officer = active and user.has_perm(VIEW_RESTRICTED_PERM)

@@ -14,12 +14,25 @@ def serve_from_page_cache(page, request, serve_args, serve_kwargs):
     # Runs after Wagtail's own checks (order 0); pages behind a Wagtail view restriction are
     # left to Wagtail's restriction hook and never cached.
     if not page_cache.is_cacheable_request(request):
+        _note_passed_restrictions(page, request)
         return None
     hit = page_cache.cached_response(request)
     if hit is not None:
         return hit
-    if page.get_view_restrictions().exists():
+    if _note_passed_restrictions(page, request):
         return None
     response = page.serve(request, *serve_args, **serve_kwargs)
     page_cache.store_response(request, response)
     return response
+
+
+def _note_passed_restrictions(page, request) -> bool:
+    """Wagtail's check (order 0) has let this request through the page's view restrictions;
+    tell the access gate which ones, so a password-protected record opens for the session
+    that gave the password (``archive.access._page_privacy_q``). True when there are any."""
+    restrictions = list(page.get_view_restrictions())
+    if restrictions and request.user is not None:
+        request.user._dss_passed_view_restrictions = frozenset(
+            r.pk for r in restrictions if r.accept_request(request)
+        )
+    return bool(restrictions)

@@ -184,6 +184,8 @@ DSS_MEDIA_LEASE_SECONDS = env_int("DSS_MEDIA_LEASE_SECONDS", 600)
 DSS_MEDIA_MAX_ATTEMPTS = env_int("DSS_MEDIA_MAX_ATTEMPTS", 3)
 DSS_MEDIA_TIMEOUT_SECONDS = env_int("DSS_MEDIA_TIMEOUT_SECONDS", 6 * 3600)
 DSS_FIXITY_INTERVAL_HOURS = env_int("DSS_FIXITY_INTERVAL_HOURS", 24 * 7)
+# How often the task worker publishes scheduled pages and unpublishes expired ones.
+DSS_PUBLISHING_INTERVAL_SECONDS = env_int("DSS_PUBLISHING_INTERVAL_SECONDS", 60)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024**2  # larger uploads stream to a temp file, never RAM
 
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
