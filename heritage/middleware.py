@@ -1,4 +1,8 @@
+from urllib.parse import urlparse
+
 from django.middleware.locale import LocaleMiddleware
+from wagtail.contrib.redirects.middleware import RedirectMiddleware, get_redirect
+from wagtail.contrib.redirects.models import Redirect
 
 # URL spaces that live outside the language prefix: a 404 there is final, not a hint to try
 # "/vi/<path>" (Wagtail's catch-all would accept any path and turn every 404 into a redirect).
@@ -10,3 +14,24 @@ class LanguagePrefixMiddleware(LocaleMiddleware):
         if request.path.startswith(UNPREFIXED):
             return response
         return super().process_response(request, response)
+
+
+class GatedRedirectMiddleware(RedirectMiddleware):
+    """Wagtail's redirects, except to a record the visitor may not see: a renamed closed
+    record keeps answering 404 at its old address, as at its new one, instead of a 301
+    that reveals where it went."""
+
+    def process_response(self, request, response):
+        answer = super().process_response(request, response)
+        if answer is response or response.status_code != 404:
+            return answer
+        path = Redirect.normalise_path(request.get_full_path(), decode_unicode=False)
+        redirect = get_redirect(request, path) or get_redirect(request, urlparse(path).path)
+        if redirect is not None and redirect.redirect_page_id:
+            from archive.access import visible_records_q
+            from archive.models import RecordPage
+
+            records = RecordPage.objects.filter(pk=redirect.redirect_page_id)
+            if records.exists() and not records.filter(visible_records_q(request.user)).exists():
+                return response
+        return answer

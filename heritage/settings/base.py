@@ -94,7 +94,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Wagtail's redirects, refused when they lead to a record the visitor may not see.
+    "heritage.middleware.GatedRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "heritage.urls"
