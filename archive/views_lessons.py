@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .forms_lessons import AddItemForm, LessonPackForm, PackFilterForm
-from .models import LessonPack
+from .models import LessonPack, RecordPage
 from .services import lesson_packs as packs
 from .services.offline_pack import OfflinePackTooLarge, plan_offline_pack, write_offline_pack
 from .services.qr_codes import qr_svg
@@ -208,11 +208,25 @@ def pack_edit(request, token):
         "form": form,
         "add_form": add_form,
         "pack": pack,
-        "items": list(pack.items.select_related("record").order_by("sort_order", "pk")),
+        "items": _items_for_editor(pack, request.user),
         "noindex": True,
         "meta_title": pack.title,
     }
     return render(request, "archive/lessons/edit.html", context)
+
+
+def _items_for_editor(pack, user) -> list:
+    """Every item, so the owner can reorder and remove them; an item whose record the owner
+    may no longer see is marked ``hidden`` and shown without its title or number."""
+    items = list(pack.items.select_related("record").order_by("sort_order", "pk"))
+    visible = set(
+        RecordPage.objects.visible_to(user)
+        .filter(pk__in=[item.record_id for item in items])
+        .values_list("pk", flat=True)
+    )
+    for item in items:
+        item.hidden = item.record_id not in visible
+    return items
 
 
 @login_required
