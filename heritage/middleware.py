@@ -1,6 +1,7 @@
 from urllib.parse import urlparse
 
 from django.middleware.locale import LocaleMiddleware
+from django.utils.cache import patch_vary_headers
 from wagtail.contrib.redirects.middleware import RedirectMiddleware, get_redirect
 from wagtail.contrib.redirects.models import Redirect
 
@@ -35,3 +36,24 @@ class GatedRedirectMiddleware(RedirectMiddleware):
             if records.exists() and not records.filter(visible_records_q(request.user)).exists():
                 return response
         return answer
+
+
+class PrivateResponseMiddleware:
+    """Whatever is answered to a signed-in visitor, or from a page behind a Wagtail view
+    restriction, is ``Cache-Control: private, no-store``: not kept by shared caches, and not
+    by the browser either, so nothing restricted can be read back from a shared school or
+    community computer after sign-out. Responses that already say ``private`` (media files
+    anyone may receive) keep their own rule."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if signed_in or getattr(request, "_dss_private", False):
+            if "private" not in response.get("Cache-Control", ""):
+                response["Cache-Control"] = "private, no-store"
+            patch_vary_headers(response, ("Cookie",))
+        return response

@@ -31,6 +31,8 @@ def _note_passed_restrictions(page, request) -> bool:
     tell the access gate which ones, so a password-protected record opens for the session
     that gave the password (``archive.access._page_privacy_q``). True when there are any."""
     restrictions = list(page.get_view_restrictions())
+    if restrictions:
+        request._dss_private = True  # heritage.middleware.PrivateResponseMiddleware
     if restrictions and request.user is not None:
         request.user._dss_passed_view_restrictions = frozenset(
             r.pk for r in restrictions if r.accept_request(request)

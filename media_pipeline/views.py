@@ -22,9 +22,14 @@ def _visible_asset(request, asset_id) -> MediaAsset:
     return asset
 
 
-def _private(response):
-    # Restricted bytes must not be kept by shared caches; public ones may be.
-    response["Cache-Control"] = "private, max-age=3600"
+def _private(response, asset: MediaAsset | None = None):
+    # Bytes anyone may receive may be kept by the browser for a while (never by shared
+    # caches, so closing a record takes effect there at once). Restricted bytes are not kept
+    # at all: on a shared school computer they must not outlive the session.
+    if asset is not None and can_view_asset(asset, None):
+        response["Cache-Control"] = "private, max-age=600"
+    else:
+        response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -35,21 +40,25 @@ def derivative(request, asset_id, name):
     if asset.state != AssetState.DONE:
         raise Http404
     made = get_object_or_404(DerivativeFile, asset=asset, name=name)
-    path = derivatives_root() / made.path
-    if not path.is_file():
+    root = derivatives_root().resolve()
+    path = (root / made.path).resolve()
+    # The stored path is relative to the derivatives folder and must stay inside it.
+    if not path.is_relative_to(root) or not path.is_file():
         raise Http404
-    return _private(ranged_file_response(request, str(path), made.mime))
+    return _private(ranged_file_response(request, str(path), made.mime), asset)
 
 
 @require_GET
 def captions(request, asset_id, kind, lang):
     asset = _visible_asset(request, asset_id)
+    if asset.state != AssetState.DONE:
+        raise Http404
     track = asset.tracks.filter(language=lang, kind=kind).first()
     if track is None or kind not in TrackKind.values:
         raise Http404
     segments = [Segment(s.start_s, s.end_s, s.text) for s in track.segments.all()]
     response = HttpResponse(to_webvtt(segments), content_type="text/vtt; charset=utf-8")
-    return _private(response)
+    return _private(response, asset)
 
 
 @require_GET
