@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_lessons, views_stable
+from . import views, views_access, views_lessons, views_stable
 
 app_name = "archive"
 
@@ -8,6 +8,10 @@ urlpatterns = [
     path("groups/", views.group_list, name="group_list"),
     path("groups/<slug:slug>/", views.group_detail, name="group_detail"),
     path("id/<str:accession>/", views_stable.record_by_accession, name="record_by_accession"),
+    path("access/", views_access.my_requests, name="access_requests"),
+    path("access/new/", views_access.my_requests, name="access_request_new"),
+    path("access/queue/", views_access.queue, name="access_queue"),
+    path("access/queue/<int:request_id>/", views_access.decide, name="access_decide"),
     path("teachers/", views_lessons.teachers, name="teachers"),
     path("teachers/new/", views_lessons.pack_new, name="lesson_pack_new"),
     path("teachers/packs/<uuid:token>/", views_lessons.lesson_pack, name="lesson_pack"),

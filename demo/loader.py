@@ -46,6 +46,7 @@ DEMO_CONSENT_SCOPES = {
     "education": ("archive", "education"),
     "research": ("archive", "research"),
 }
+DEMO_WITHDRAWAL_SCOPES = {"public_online": ("public_web",)}
 
 
 def read_json(name: str):
@@ -339,11 +340,13 @@ def load_recordings(home, lookups, report):
         for consent in entry.get("consent", []):
             person = _person(consent["person"], groups[0] if groups else None, report)
             scopes = DEMO_CONSENT_SCOPES.get(consent["scope"], ("archive",))
-            statements = [(ConsentKind.CONSENT, consent["given_on"])]
+            statements = [(ConsentKind.CONSENT, consent["given_on"], scopes)]
             if consent.get("withdrawn_on"):
-                # A withdrawal is a statement of its own, never an edit of the consent.
-                statements.append((ConsentKind.WITHDRAWAL, consent["withdrawn_on"]))
-            for kind, on in statements:
+                # A withdrawal is a statement of its own, never an edit of the consent; the
+                # demo speaker withdrew from publication online, not from the archive.
+                withdrawn = DEMO_WITHDRAWAL_SCOPES.get(consent["scope"], scopes)
+                statements.append((ConsentKind.WITHDRAWAL, consent["withdrawn_on"], withdrawn))
+            for kind, on, scopes in statements:
                 _, changed = upsert(
                     ConsentRecord,
                     {"person": person, "record": page, "kind": kind},
@@ -460,6 +463,121 @@ def grant_officer_permissions():
         )
 
 
+def _access_data() -> dict:
+    return read_json("access.json")
+
+
+def _access_groups(data) -> dict:
+    return {key: Group.objects.get_or_create(name=name)[0] for key, name in data["groups"].items()}
+
+
+def load_access(home, report) -> list[tuple[str, str, str]]:
+    """Cultural protocols on a few records, general consents of the demo speakers, the demo
+    community's users and a pending access request (``demo/data/access.json``)."""
+    from archive.models import AccessRequest, Protocol, RecordProtocol
+
+    User = get_user_model()
+    data = _access_data()
+    groups = _access_groups(data)
+    protocols = {}
+    for entry in data["protocols"]:
+        fields = {
+            k: entry[k]
+            for k in ("kind", "calendar", "start_month", "start_day", "end_month", "end_day")
+            if k in entry
+        }
+        fields["group"] = groups[entry["group"]] if entry.get("group") else None
+        for key in ("name_en", "description_vi", "description_en"):
+            fields[key] = nfc(entry.get(key, ""))
+        lookup = {"name_vi": nfc(entry["name_vi"])}
+        protocols[entry["key"]], changed = upsert(Protocol, lookup, fields)
+        report.count(changed)
+    for entry in data["record_protocols"]:
+        record = _resolve_member(entry["record"], home)
+        if record is None:
+            report.notes.append(f"unknown record: {entry['record']}")
+            continue
+        wanted = [protocols[key].pk for key in entry["protocols"]]
+        current = list(
+            record.protocol_links.order_by("sort_order").values_list("protocol_id", flat=True)
+        )
+        if current != wanted or record.protocol_mode != entry["mode"]:
+            record.protocol_links.all().delete()
+            for order, pk in enumerate(wanted):
+                RecordProtocol.objects.create(record=record, protocol_id=pk, sort_order=order)
+            RecordPage.objects.filter(pk=record.pk).update(protocol_mode=entry["mode"])
+            record.refresh_from_db()
+            record.save_revision().publish()
+            report.count(True)
+    for entry in data["consents"]:
+        person = Person.objects.filter(name=nfc(entry["person"])).first()
+        if person is None:
+            report.notes.append(f"unknown person: {entry['person']}")
+            continue
+        _, changed = upsert(
+            ConsentRecord,
+            {"person": person, "record": None, "kind": ConsentKind.CONSENT},
+            {
+                "given_on": entry["given_on"],
+                "evidence": nfc(entry.get("evidence", "")),
+                **{f"scope_{scope}": True for scope in entry["scopes"]},
+            },
+        )
+        report.count(changed)
+    accounts = []
+    for entry in data["users"]:
+        user = User.objects.filter(username=entry["username"]).first()
+        if user is None:
+            user = User(username=entry["username"])
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            report.count(None)
+        user.groups.add(*(groups[key] for key in entry["groups"]))
+        accounts.append((entry["username"], DEMO_PASSWORD, entry["role"]))
+    for entry in data["access_requests"]:
+        record = _resolve_member(entry["record"], home)
+        user = User.objects.get(username=entry["user"])
+        if record is None:
+            continue
+        _, changed = upsert(
+            AccessRequest,
+            {"user": user, "record": record},
+            {"reason": nfc(entry["reason_vi"]), "status": entry["status"]},
+        )
+        report.count(changed)
+    apply_asset_protocols(home)
+    return accounts
+
+
+def apply_asset_protocols(home=None) -> int:
+    """Protocols on the demo media of some records (run again after the media are made)."""
+    from archive.models import AssetProtocols, Protocol
+    from media_pipeline.models import RecordMedia
+
+    data = _access_data()
+    applied = 0
+    for entry in data["asset_protocols"]:
+        record = _resolve_member(entry["record"], home)
+        if record is None:
+            continue
+        wanted = list(
+            Protocol.objects.filter(
+                name_vi__in=[
+                    nfc(p["name_vi"]) for p in data["protocols"] if p["key"] in entry["protocols"]
+                ]
+            )
+        )
+        for link in RecordMedia.objects.filter(record=record):
+            rules, _created = AssetProtocols.objects.get_or_create(
+                asset_id=link.asset_id, defaults={"mode": entry["mode"]}
+            )
+            if set(rules.protocols.all()) != set(wanted):
+                rules.protocols.set(wanted)
+                rules.save()
+                applied += 1
+    return applied
+
+
 @transaction.atomic
 def load_demo() -> tuple[LoadReport, list[tuple[str, str, str]]]:
     report = load_reference_data()
@@ -470,6 +588,7 @@ def load_demo() -> tuple[LoadReport, list[tuple[str, str, str]]]:
     load_recordings(home, lookups, report)
     load_collections(home, report)
     accounts = ensure_demo_users(report)
+    accounts += load_access(home, report)
     grant_officer_permissions()
     report.notes.extend(sorted(f"unknown name: {n}" for n in lookups.missing))
     return report, accounts

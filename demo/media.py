@@ -98,6 +98,9 @@ def load_demo_media(limit: int | None = None) -> int:
             out = Path(tmp) / "xoe-thai-demo.mp4"
             _generate(_video_args(out, 20), out)
             made += _attach(out, dance, None)
+    from .loader import apply_asset_protocols
+
+    apply_asset_protocols()
     return made
 
 

@@ -94,7 +94,7 @@ def _log(row: ConsentRecord, record_ids, user) -> None:
         "person_id": row.person_id,
         "consent_id": row.pk,
         "scopes": row.scopes,
-        "date": row.given_on.isoformat(),
+        "date": str(row.given_on),
     }
     for record in RecordPage.objects.filter(pk__in=record_ids):
         log(instance=record, action=action, user=user, data=data)

@@ -91,11 +91,17 @@ def _safe_derivative_path(relative: str) -> Path | None:
 
 
 def _first_playable_by_record(record_ids) -> dict:
-    """Each record's first ready asset, with derivatives and tracks, in a fixed few queries."""
+    """Each record's first ready asset an anonymous visitor may receive (assets carry their
+    own protocols), with derivatives and tracks, in a fixed few queries."""
+    from media_pipeline.access import visible_assets
     from media_pipeline.models import AssetState, RecordMedia
 
     links = (
-        RecordMedia.objects.filter(record_id__in=record_ids, asset__state=AssetState.DONE)
+        RecordMedia.objects.filter(
+            record_id__in=record_ids,
+            asset__state=AssetState.DONE,
+            asset__in=visible_assets(AnonymousUser()).values("pk"),
+        )
         .select_related("asset")
         .prefetch_related("asset__derivatives", "asset__tracks__segments")
         .order_by("record_id", "sort_order", "pk")

@@ -84,6 +84,7 @@ def record_downloads(record: RecordPage) -> list:
     return [
         {
             "url": reverse("media_pipeline:derivative", args=[f.asset_id, f.name]),
+            "asset_id": f.asset_id,
             "name": f.name,
             "mime": f.mime.split(";")[0],
             "size": f.size,
@@ -108,9 +109,12 @@ def record_context(record: RecordPage, request) -> dict:
         "former_provinces": list(record.former_provinces.select_related("successor")),
         "subject_tags": list(record.subjects.all()),
         "media": media,
+        "restricted_media": restricted_media(record, request.user),
         # The time-coded transcript beside the player replaces the plain-text one.
         "timed_transcript": any(p.transcript for p in media),
-        "downloads": record_downloads(record),
+        "downloads": [
+            d for d in record_downloads(record) if d["asset_id"] in {p.asset_id for p in media}
+        ],
         "stable_url": url,
         "citation": citation(record, url, groups),
         "meta_title": record.seo_title or record.title,
@@ -123,7 +127,44 @@ def record_context(record: RecordPage, request) -> dict:
 
 
 def record_media(record, request) -> list:
-    """Players for the record's processed media; the record itself was already access-checked."""
+    """Players for the record's processed media the visitor may receive (the record itself
+    was already access-checked; each asset may carry protocols of its own)."""
     from media_pipeline.presentation import players_for_record
 
-    return players_for_record(record, data_saver=request.COOKIES.get("datasaver") == "1")
+    players = players_for_record(record, data_saver=request.COOKIES.get("datasaver") == "1")
+    if not players:
+        return players
+    allowed = _receivable_assets(record, request.user)
+    return [p for p in players if p.asset_id in allowed]
+
+
+def _receivable_assets(record, user) -> set[int]:
+    from media_pipeline.access import visible_assets
+
+    return set(
+        visible_assets(user).filter(record_links__record=record).values_list("pk", flat=True)
+    )
+
+
+def restricted_media(record, user) -> list[dict]:
+    """The record's media the visitor may not receive, whose existence may be told (no
+    closed protocol): each with the names of its protocols, for a restricted notice."""
+    from media_pipeline.models import AssetState, RecordMedia
+
+    from ..models import AssetProtocols, ProtocolKind
+
+    asset_ids = list(
+        RecordMedia.objects.filter(record=record, asset__state=AssetState.DONE).values_list(
+            "asset_id", flat=True
+        )
+    )
+    if not asset_ids:
+        return []
+    hidden = set(asset_ids) - _receivable_assets(record, user)
+    notices = []
+    for rules in AssetProtocols.objects.filter(asset_id__in=hidden).prefetch_related("protocols"):
+        protocols = list(rules.protocols.all())
+        if any(p.kind == ProtocolKind.CLOSED for p in protocols):
+            continue
+        notices.append({"asset_id": rules.asset_id, "protocols": protocols})
+    return notices

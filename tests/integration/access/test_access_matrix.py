@@ -77,6 +77,11 @@ class Scenario:
         return f"zqk{self.key}q"
 
     @property
+    def asset_marker(self) -> str:
+        """Carried by the record's media only (title, caption, bytes, transcript)."""
+        return f"zqa{self.key}q"
+
+    @property
     def media_sees(self) -> frozenset:
         return self.sees if self.asset_sees is None else self.asset_sees
 
@@ -150,9 +155,9 @@ def _fake_asset(record, scenario: Scenario, n: int):
     (originals / "matrix").mkdir(parents=True, exist_ok=True)
     (derivatives / "matrix").mkdir(parents=True, exist_ok=True)
     original = originals / "matrix" / f"{n}.wav"
-    original.write_bytes(f"RIFF original {scenario.marker}".encode())
+    original.write_bytes(f"RIFF original {scenario.asset_marker}".encode())
     asset = MediaAsset.objects.create(
-        title=f"Media {scenario.marker}",
+        title=f"Media {scenario.asset_marker}",
         type="audio",
         state=AssetState.DONE,
         mime="audio/wav",
@@ -164,7 +169,7 @@ def _fake_asset(record, scenario: Scenario, n: int):
         ("waveform", "application/json"),
     ):
         path = f"matrix/{n}-{name}"
-        (derivatives / path).write_bytes(f"{name} {scenario.marker}".encode())
+        (derivatives / path).write_bytes(f"{name} {scenario.asset_marker}".encode())
         DerivativeFile.objects.create(
             asset=asset, name=name, path=path, mime=mime, preset_key="matrix", size=20
         )
@@ -172,9 +177,9 @@ def _fake_asset(record, scenario: Scenario, n: int):
         asset=asset, language="vi", kind="transcript", source_format="txt"
     )
     TranscriptSegment.objects.create(
-        track=track, position=0, start_s=0, end_s=2, text=f"Lời {scenario.marker}"
+        track=track, position=0, start_s=0, end_s=2, text=f"Lời {scenario.asset_marker}"
     )
-    RecordMedia.objects.create(record=record, asset=asset, caption=f"Media {scenario.marker}")
+    RecordMedia.objects.create(record=record, asset=asset, caption=f"Media {scenario.asset_marker}")
     # Saving may queue processing, which quarantines the fake original: mark it done again.
     MediaAsset.objects.filter(pk=asset.pk).update(state=AssetState.DONE)
     return asset
@@ -442,6 +447,13 @@ DOORS = [
         lambda w, k: f"/vi/teachers/packs/{w.pack_token}/offline.zip",
         roles=frozenset({"anonymous"}),  # the ZIP is built for anonymous visitors
     ),
+    Door("access-requests", lambda w, k: "/vi/access/", roles=SIGNED_IN),
+    Door(
+        "access-requests-anonymous",
+        lambda w, k: "/vi/access/",
+        roles=frozenset({"anonymous"}),
+        status=(302,),
+    ),
     Door(
         "admin-view-draft",
         lambda w, k: f"/admin/pages/{w.records[k].pk}/view_draft/",
@@ -480,6 +492,8 @@ def test_every_door_keeps_every_promise(door, world, client, frozen):
                     problems.append(f"{role}: {scenario.key} leaks")
                 if may and door.lists and role in door.lists_roles and scenario.marker not in text:
                     problems.append(f"{role}: {scenario.key} missing")
+                if role not in scenario.media_sees and scenario.asset_marker in text:
+                    problems.append(f"{role}: media of {scenario.key} leaks")
             continue
         for scenario in SCENARIOS:
             sees = scenario.media_sees if door.per == "asset" else scenario.sees
@@ -488,11 +502,12 @@ def test_every_door_keeps_every_promise(door, world, client, frozen):
             expected = door.shown if may else door.hidden
             if response.status_code not in expected:
                 problems.append(f"{role}: {scenario.key} status {response.status_code}")
-            if not may:
-                # The slug is in the URL the visitor typed (echoed in language links).
-                text = text_of(response).replace(f"/{scenario.marker}/", "/")
-                if scenario.marker in text:
-                    problems.append(f"{role}: {scenario.key} leaks")
+            # The slug is in the URL the visitor typed (echoed in language links).
+            text = text_of(response).replace(f"/{scenario.marker}/", "/")
+            if not may and door.per == "record" and scenario.marker in text:
+                problems.append(f"{role}: {scenario.key} leaks")
+            if role not in scenario.media_sees and scenario.asset_marker in text:
+                problems.append(f"{role}: media of {scenario.key} leaks")
     assert not problems, f"{door.name}: " + "; ".join(problems)
 
 
