@@ -368,9 +368,37 @@ class Door:
     lists_roles: frozenset = EVERYONE  # roles for which ``lists`` is checked
     roles: frozenset = EVERYONE  # roles this door is checked for
     marks: tuple = ()
+    # Extra check on a page door: check(response, text, role) -> list of problems.
+    check: Callable | None = None
 
     def param(self):
         return pytest.param(self, id=self.name, marks=list(self.marks))
+
+
+def visible_count(role) -> int:
+    return sum(role in s.sees for s in SCENARIOS)
+
+
+def _count_is_visible(response, text, role):
+    count = response.json()["count"]
+    expected = visible_count(role)
+    return [] if count == expected else [f"count {count}, expected {expected}"]
+
+
+def _group_facet_is_visible(response, text, role):
+    facets = {f["value"]: f["count"] for f in response.json()["facets"]["group"]}
+    counted = facets.get("e-de-matrix", 0)
+    expected = visible_count(role)
+    return [] if counted == expected else [f"group facet {counted}, expected {expected}"]
+
+
+def _group_list_count(response, text, role):
+    import re
+
+    found = re.search(r'e-de-matrix/">[^<]*</a>\s*<span class="count">\((\d+)', text)
+    counted = int(found.group(1)) if found else 0
+    expected = visible_count(role)
+    return [] if counted == expected else [f"group count {counted}, expected {expected}"]
 
 
 def _record_url(world, key):
@@ -423,13 +451,18 @@ DOORS = [
         lambda w, k: "/api/v1/search?q=zqmatrix&lang=vi",
         lists=True,
         lists_roles=EVERYONE - OFFICER,
+        check=_count_is_visible,
     ),
-    Door("search-json-facets", lambda w, k: f"/api/v1/search?q=&group={w.group_slug}&lang=vi"),
+    Door(
+        "search-json-facets",
+        lambda w, k: "/api/v1/search?q=zqmatrix&lang=vi",
+        check=_group_facet_is_visible,
+    ),
     Door("suggest", lambda w, k: "/api/v1/suggest?q=zqmatrix&lang=vi"),
     Door("home", lambda w, k: "/vi/"),
     Door("section-list", lambda w, k: "/vi/festivals/"),
     Door("group-page", lambda w, k: f"/vi/groups/{w.group_slug}/", lists=True),
-    Door("group-list", lambda w, k: "/vi/groups/"),
+    Door("group-list", lambda w, k: "/vi/groups/", check=_group_list_count),
     Door("browse-groups", lambda w, k: "/vi/browse/groups/"),
     Door("province-map", lambda w, k: "/vi/browse/provinces/"),
     Door("browse-collections", lambda w, k: "/vi/browse/collections/"),
@@ -486,6 +519,8 @@ def test_every_door_keeps_every_promise(door, world, client, frozen):
             text = text_of(response)
             if response.status_code not in door.status:
                 problems.append(f"{role}: status {response.status_code}")
+            if door.check is not None:
+                problems.extend(f"{role}: {p}" for p in door.check(response, text, role))
             for scenario in SCENARIOS:
                 may = role in scenario.sees
                 if not may and scenario.marker in text:

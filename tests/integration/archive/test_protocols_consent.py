@@ -266,3 +266,37 @@ def test_request_pages_for_visitor_and_liaison(client, liaison_setup):
     assert client.get(record.url).status_code == 200
     page = client.get("/vi/access/").content.decode()
     assert record.title in page
+
+
+# -- admin -----------------------------------------------------------------------------------
+
+
+def test_admin_edits_protocols_on_records_and_assets(client):
+    from django.urls import reverse
+
+    record = with_protocols(protocol("registered"))
+    client.force_login(make_user(is_superuser=True, is_staff=True))
+    html = client.get(f"/admin/pages/{record.pk}/edit/").content.decode()
+    assert "protocol_links" in html and "protocol_mode" in html
+    for model in ("protocol", "assetprotocols", "consentrecord", "accessrequest"):
+        url = reverse(f"wagtailsnippets_archive_{model}:list")
+        assert client.get(url).status_code == 200, model
+    add = client.get(reverse("wagtailsnippets_archive_assetprotocols:add"))
+    assert add.status_code == 200
+
+
+def test_restricted_media_notice_offers_a_request(client):
+    from media_pipeline.models import AssetState, MediaAsset, RecordMedia
+
+    from archive.models import AssetProtocols
+
+    record = make_record(title_vi="Bản ghi có phương tiện")
+    asset = MediaAsset.objects.create(title="Bài hát nữ", type="audio", state=AssetState.DONE)
+    RecordMedia.objects.create(record=record, asset=asset)
+    MediaAsset.objects.filter(pk=asset.pk).update(state=AssetState.DONE)
+    women = protocol("women", group=make_auth_group("Community: women"))
+    rules = AssetProtocols.objects.create(asset=asset)
+    rules.protocols.set([women])
+    client.force_login(make_user())
+    html = client.get(record.url).content.decode()
+    assert "restricted-media" in html and "/vi/access/new/?accession=" in html
