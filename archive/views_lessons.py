@@ -1,17 +1,22 @@
 """Teachers' pages: the public listing, a pack, its projector, handout and offline views, and
 the builder. Thin: rules live in ``services.lesson_packs`` and ``services.offline_pack``."""
 
+import hashlib
+import os
 import tempfile
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from . import ratelimit
 from .forms_lessons import AddItemForm, LessonPackForm, PackFilterForm
 from .models import LessonPack, RecordPage
 from .services import lesson_packs as packs
@@ -159,15 +164,70 @@ def offline_zip(request, token):
         plan = plan_offline_pack(pack, lang=translation.get_language(), site_url=_site_url(request))
     except OfflinePackTooLarge as exc:
         raise Http404 from exc
-    # Spooled: small packs stay in memory, big ones go to a temp file, never all in RAM.
-    spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024**2)
-    write_offline_pack(plan, spool)
-    spool.seek(0)
+    path = _kept_zip(pack, plan)
+    if path is None:
+        if not ratelimit.allow("offline-pack", request, settings.DSS_OFFLINE_PACK_RATE_PER_MINUTE):
+            answer = HttpResponse(
+                _("Too many requests. Please wait a minute and try again."),
+                status=429,
+                content_type="text/plain; charset=utf-8",
+            )
+            answer["Retry-After"] = "60"
+            return answer
+        path = _build_zip(pack, plan)
     response = FileResponse(
-        spool, as_attachment=True, filename=f"{plan.folder}.zip", content_type="application/zip"
+        path.open("rb"),
+        as_attachment=True,
+        filename=f"{plan.folder}.zip",
+        content_type="application/zip",
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _zip_folder() -> Path:
+    return Path(settings.DATA_DIR) / "offline-packs"
+
+
+def _plan_version(plan) -> str:
+    """A fingerprint of everything the ZIP is made from: the same plan (same items, same
+    visibility, same texts, same media files) gives the same ZIP, so it is built once."""
+    digest = hashlib.sha256(plan.folder.encode())
+    for entry in plan.entries:
+        digest.update(f"\0{entry.name}\0{entry.compress}\0".encode())
+        if entry.data is not None:
+            digest.update(hashlib.sha256(entry.data).digest())
+        else:
+            stat = entry.source.stat()
+            digest.update(f"{entry.source}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:32]
+
+
+def _zip_path(pack, plan) -> Path:
+    return _zip_folder() / f"{pack.token}-{_plan_version(plan)}.zip"
+
+
+def _kept_zip(pack, plan) -> Path | None:
+    path = _zip_path(pack, plan)
+    return path if path.is_file() else None
+
+
+def _build_zip(pack, plan) -> Path:
+    """Write the ZIP next to its final name and rename it into place (two requests building
+    the same version at once both end with a whole file); older versions are removed."""
+    path = _zip_path(pack, plan)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".part", delete=False) as part:
+        try:
+            write_offline_pack(plan, part)
+        except BaseException:
+            Path(part.name).unlink(missing_ok=True)
+            raise
+    os.replace(part.name, path)
+    for old in path.parent.glob(f"{pack.token}-*.zip"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    return path
 
 
 def _editable(request, token) -> LessonPack:

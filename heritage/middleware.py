@@ -57,3 +57,43 @@ class PrivateResponseMiddleware:
                 response["Cache-Control"] = "private, no-store"
             patch_vary_headers(response, ("Cookie",))
         return response
+
+
+class RateLimitMiddleware:
+    """429 for an address that searches or asks for suggestions faster than the settings
+    allow (``DSS_SEARCH_RATE_PER_MINUTE``, ``DSS_SUGGEST_RATE_PER_MINUTE``)."""
+
+    LIMITED = {
+        ("search_api", "search"): ("search", lambda s: s.DSS_SEARCH_RATE_PER_MINUTE),
+        ("search", "search"): ("search", lambda s: s.DSS_SEARCH_RATE_PER_MINUTE),
+        ("search_api", "suggest"): ("suggest", lambda s: s.DSS_SUGGEST_RATE_PER_MINUTE),
+    }
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from django.conf import settings
+        from django.http import HttpResponse
+        from django.utils.translation import gettext
+
+        from archive.ratelimit import allow
+
+        match = request.resolver_match
+        rule = self.LIMITED.get((match.namespace, match.url_name)) if match else None
+        if rule is None:
+            return None
+        bucket, limit = rule
+        if allow(bucket, request, limit(settings)):
+            return None
+        answer = HttpResponse(
+            gettext("Too many requests. Please wait a minute and try again."),
+            status=429,
+            content_type="text/plain; charset=utf-8",
+        )
+        answer["Retry-After"] = "60"
+        answer["Cache-Control"] = "private, no-store"
+        return answer

@@ -85,3 +85,16 @@ def sitemap_index(request):
         {"sitemaps": sitemaps},
         content_type="application/xml; charset=utf-8",
     )
+
+
+def locked_out(request, response=None, credentials=None):
+    """django-axes: too many failed sign-ins for this user name from this address."""
+    from django.utils.translation import gettext
+
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    message = gettext(
+        "Too many failed sign-in attempts. Please wait %(minutes)s minutes and try again."
+    ) % {"minutes": minutes}
+    answer = HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
+    answer["Cache-Control"] = "private, no-store"
+    return answer

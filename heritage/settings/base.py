@@ -1,5 +1,6 @@
 """Settings shared by every environment. Values that differ per machine come from env vars."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -83,6 +84,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    "csp",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -93,10 +96,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "heritage.middleware.PrivateResponseMiddleware",
+    "heritage.middleware.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Wagtail's redirects, refused when they lead to a record the visitor may not see.
     "heritage.middleware.GatedRedirectMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: locks out repeated failed sign-ins (site and admin).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "heritage.urls"
@@ -213,6 +220,54 @@ TASKS = {
         "QUEUES": ["default", "media"],
     }
 }
+
+# Sign-in: django-axes counts failures per user name and address (a school behind one
+# address is not locked out by one pupil) in the shared cache, for the site's and the
+# admin's login alike.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_FAILURE_LIMIT = env_int("DSS_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("DSS_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "heritage.views.locked_out"
+# How many proxies in front of the site append to X-Forwarded-For (0: use REMOTE_ADDR).
+DSS_PROXY_COUNT = env_int("DSS_PROXY_COUNT", 0)
+AXES_IPWARE_PROXY_COUNT = DSS_PROXY_COUNT
+
+# Sessions sized for shared school and community computers: they end when the browser
+# closes and after DSS_SESSION_SECONDS at most.
+SESSION_COOKIE_AGE = env_int("DSS_SESSION_SECONDS", 4 * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("DSS_SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+
+# Content Security Policy (django-csp): public pages run only the site's own scripts and
+# styles, nothing inline. The Wagtail admin relies on inline scripts and styles and keeps
+# is excluded: it is for signed-in staff only, behind its own login.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "media-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Rate limits (archive/ratelimit.py), per visitor address, per minute; 0 turns one off.
+DSS_SEARCH_RATE_PER_MINUTE = env_int("DSS_SEARCH_RATE_PER_MINUTE", 120)
+DSS_SUGGEST_RATE_PER_MINUTE = env_int("DSS_SUGGEST_RATE_PER_MINUTE", 300)
+DSS_OFFLINE_PACK_RATE_PER_MINUTE = env_int("DSS_OFFLINE_PACK_RATE_PER_MINUTE", 6)
 
 LOGIN_URL = "site:login"
 LOGIN_REDIRECT_URL = "/"

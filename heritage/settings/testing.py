@@ -19,6 +19,10 @@ DSS_DERIVATIVES_ROOT = DATA_DIR / "derivatives"
 # (tests/integration/site/test_shared_cache.py) on a real database file.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# The test client's login() authenticates without a request, which django-axes refuses;
+# tests of the lockout turn it on (tests/integration/site/test_hardening.py).
+AXES_ENABLED = False
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
