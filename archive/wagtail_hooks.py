@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import CreateView, SnippetViewSet, SnippetViewSetGroup
 
 from .models import (
     AccessRequest,
@@ -44,10 +44,18 @@ class PersonViewSet(SnippetViewSet):
     search_fields = ["name"]
 
 
+class ConsentCreateView(CreateView):
+    def save_instance(self):
+        # Who wrote the statement down is part of it (and of the log entry its save writes).
+        self.form.instance.recorded_by = self.request.user
+        return super().save_instance()
+
+
 class ConsentRecordViewSet(SnippetViewSet):
     """Consent rows are added, never edited: the model refuses changes to a saved row."""
 
     model = ConsentRecord
+    add_view_class = ConsentCreateView
     icon = "tick-inverse"
     list_display = ["person", "record", "kind", "given_on", "recorded_by"]
     list_filter = ["kind"]

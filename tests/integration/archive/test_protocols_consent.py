@@ -286,9 +286,8 @@ def test_admin_edits_protocols_on_records_and_assets(client):
 
 
 def test_restricted_media_notice_offers_a_request(client):
-    from media_pipeline.models import AssetState, MediaAsset, RecordMedia
-
     from archive.models import AssetProtocols
+    from media_pipeline.models import AssetState, MediaAsset, RecordMedia
 
     record = make_record(title_vi="Bản ghi có phương tiện")
     asset = MediaAsset.objects.create(title="Bài hát nữ", type="audio", state=AssetState.DONE)
@@ -300,3 +299,65 @@ def test_restricted_media_notice_offers_a_request(client):
     client.force_login(make_user())
     html = client.get(record.url).content.decode()
     assert "restricted-media" in html and "/vi/access/new/?accession=" in html
+
+
+def test_cached_pages_follow_the_season_with_no_edit(client):
+    from django.core.cache import cache
+
+    cache.clear()
+    season = protocol(
+        "seasonal", calendar="lunar", start_month=7, start_day=1, end_month=7, end_day=30
+    )
+    song = with_protocols(season, title_vi="Bài hát mùa zqcached")
+    with mock.patch("archive.access.now", return_value=INSIDE):
+        first = client.get("/vi/customs/")
+        assert "zqcached" in first.content.decode()
+        again = client.get("/vi/customs/")
+        assert again["X-Page-Cache"] == "hit" and "zqcached" in again.content.decode()
+        assert client.get(song.url).status_code == 200
+    with mock.patch("archive.access.now", return_value=OUTSIDE):
+        later = client.get("/vi/customs/")
+        assert "zqcached" not in later.content.decode()
+        assert client.get(song.url).status_code == 404
+
+
+def test_withdrawal_entered_in_the_admin_names_its_officer(client):
+    from django.urls import reverse
+    from wagtail.models import PageLogEntry
+
+    record, person = recording_with_speaker()
+    consent.consent(person, scopes=["archive", "public_web"], on=date(2024, 1, 1))
+    officer = make_user(is_superuser=True, is_staff=True)
+    client.force_login(officer)
+    response = client.post(
+        reverse("wagtailsnippets_archive_consentrecord:add"),
+        {
+            "person": person.pk,
+            "record": "",
+            "kind": "withdrawal",
+            "scope_public_web": "on",
+            "given_on": "2025-05-02",
+            "evidence": "Phone call",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    row = ConsentRecord.objects.get(kind="withdrawal")
+    assert row.recorded_by == officer
+    assert not can_view(record, AnonymousUser())
+    entry = PageLogEntry.objects.get(page=record, action=consent.WITHDRAWAL_ACTION)
+    assert entry.user == officer
+
+
+def test_shared_asset_follows_a_withdrawal_on_any_of_its_records():
+    from media_pipeline.access import can_view_asset
+    from media_pipeline.models import AssetState, MediaAsset, RecordMedia
+
+    public = make_record()
+    record, person = recording_with_speaker()
+    consent.consent(person, scopes=["archive", "public_web"], on=date(2024, 1, 1))
+    asset = MediaAsset.objects.create(title="Chung", type="audio", state=AssetState.DONE)
+    RecordMedia.objects.create(record=public, asset=asset)
+    RecordMedia.objects.create(record=record, asset=asset)
+    assert can_view_asset(asset, AnonymousUser())
+    consent.withdraw(person, scopes=["public_web"], on=date(2025, 1, 1))
+    assert not can_view_asset(asset, AnonymousUser())
