@@ -9,7 +9,9 @@ Settings are read at call time: ``SEARCH_BACKEND``, ``OPENSEARCH_URL`` /
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from typing import Any
 
@@ -82,12 +84,27 @@ class Engine:
     def put_settings(self, index: str, body: dict[str, Any]) -> None:
         raise NotImplementedError
 
-    def bulk(self, actions: Iterable[dict[str, Any]], *, chunk_size: int = 500, refresh=False):
+    def bulk(
+        self,
+        actions: Iterable[dict[str, Any]],
+        *,
+        chunk_size: int = 500,
+        refresh=False,
+        threads: int = 1,
+    ):
         """Send every action; returns how many succeeded, raises ``IndexingError`` with
-        every failed item otherwise. Deleting a document that is not there is no error."""
+        every failed item otherwise. Deleting a document that is not there is no error.
+
+        ``threads`` > 1: that many bulk requests in flight at once (a rebuild), so the node
+        analyses on several cores while this thread builds the next chunk. The actions are
+        still produced in the calling thread only (they read the database)."""
+        if threads > 1:
+            results = self._pipelined(actions, chunk_size, threads)
+        else:
+            results = self._streaming_bulk(actions, chunk_size=chunk_size, refresh=refresh)
         ok = 0
         errors: list[dict[str, Any]] = []
-        for success, item in self._streaming_bulk(actions, chunk_size=chunk_size, refresh=refresh):
+        for success, item in results:
             if success:
                 ok += 1
                 continue
@@ -104,6 +121,25 @@ class Engine:
                 errors,
             )
         return ok
+
+    def _pipelined(self, actions, chunk_size: int, threads: int):
+        def send(chunk):
+            return list(self._streaming_bulk(chunk, chunk_size=chunk_size, refresh=False))
+
+        with ThreadPoolExecutor(threads) as pool:
+            in_flight: deque = deque()
+            chunk: list = []
+            for action in actions:
+                chunk.append(action)
+                if len(chunk) == chunk_size:
+                    in_flight.append(pool.submit(send, chunk))
+                    chunk = []
+                    if len(in_flight) > threads:
+                        yield from in_flight.popleft().result()
+            if chunk:
+                in_flight.append(pool.submit(send, chunk))
+            while in_flight:
+                yield from in_flight.popleft().result()
 
     def _streaming_bulk(self, actions, *, chunk_size: int, refresh):
         raise NotImplementedError

@@ -27,6 +27,7 @@ from search.es.settings import index_settings
 logger = logging.getLogger(__name__)
 
 CHUNK = 500
+BULK_THREADS = 2  # bulk requests in flight during a rebuild
 
 FACETS_TO_FIELDS = {
     "group": "ethnic_groups",
@@ -184,7 +185,7 @@ def rebuild_index(progress=None) -> dict:
                 if progress and done % 5000 == 0:
                     progress(done, len(ids))
 
-        count = _bulk(counted(), chunk_size=CHUNK)
+        count = _bulk(counted(), chunk_size=CHUNK, threads=BULK_THREADS)
         eng.put_settings(index, {"index": {"refresh_interval": "1s"}})
         eng.refresh(index)
         old = eng.indices_of(name)

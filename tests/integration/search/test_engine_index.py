@@ -117,6 +117,31 @@ def test_a_refused_bulk_item_raises_and_a_missing_delete_does_not():
     assert raised.value.errors == [refused[1]]
 
 
+class _EchoEngine(Engine):
+    name = "opensearch"
+
+    def __init__(self):
+        super().__init__(client=None)
+        self.chunks = []
+
+    def _streaming_bulk(self, actions, *, chunk_size, refresh):
+        actions = list(actions)
+        self.chunks.append(len(actions))
+        for action in actions:
+            status = 400 if action.get("bad") else 201
+            yield status == 201, {"index": {"_id": action["_id"], "status": status}}
+
+
+def test_pipelined_bulk_sends_every_chunk_and_still_raises():
+    engine = _EchoEngine()
+    assert engine.bulk(({"_id": n} for n in range(1200)), chunk_size=500, threads=2) == 1200
+    assert sorted(engine.chunks) == [200, 500, 500]
+    actions = [{"_id": n, "bad": n == 700} for n in range(1200)]
+    with pytest.raises(IndexingError) as raised:
+        _EchoEngine().bulk(actions, chunk_size=500, threads=2)
+    assert [e["index"]["_id"] for e in raised.value.errors] == [700]
+
+
 # -- a live node --------------------------------------------------------------------------------
 
 
