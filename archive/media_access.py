@@ -6,7 +6,7 @@ imports ``archive``.
 
 from django.db.models import Q
 
-from media_pipeline.models import MediaAsset
+from media_pipeline.models import MediaAsset, RecordMedia
 
 from . import access
 from .access import (
@@ -69,7 +69,13 @@ class RecordMediaAccess:
         withdrawn = MediaAsset.objects.filter(
             record_links__record__consent_archive_ok=False
         ).values("pk")
-        return MediaAsset.objects.filter(allowed & ~Q(pk__in=withdrawn))
+        # The strictest linked record wins: one file uploaded twice is one asset with one
+        # set of derivatives, captions and poster, so an asset also linked to a record this
+        # user may not see is refused (docs/architecture.md, "shared media").
+        shared_with_hidden = RecordMedia.objects.exclude(record__in=records).values("asset_id")
+        return MediaAsset.objects.filter(
+            allowed & ~Q(pk__in=withdrawn) & ~Q(pk__in=shared_with_hidden)
+        )
 
     def may_download_originals(self, user) -> bool:
         return user is not None and user.is_active and user.has_perm(VIEW_CLOSED_PERM)

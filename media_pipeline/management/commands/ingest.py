@@ -15,15 +15,30 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+")
         parser.add_argument("--record", help="accession number of the record to attach to")
+        parser.add_argument(
+            "--publish",
+            action="store_true",
+            help="attach to a record that is live (its visitors see the media at once)",
+        )
         parser.add_argument("--wait", action="store_true", help="process before returning")
         parser.add_argument("--json", action="store_true", help="one JSON object per file")
 
-    def handle(self, *args, files, record=None, wait=False, json=False, **options):
+    def handle(self, *args, files, record=None, wait=False, json=False, publish=False, **options):
         target = None
         if record:
             target = access_policy().record_by_accession(record)
             if target is None:
                 raise CommandError(f"No record with accession number {record}")
+            # Linking media is publishing it: on a live record the files show to its
+            # visitors as soon as they are processed, with no review in between.
+            if target.live and not publish:
+                raise CommandError(
+                    f"Record {record} is published: its visitors would see these files as "
+                    "soon as they are processed. Unpublish it first, or add --publish."
+                )
+            if not json:
+                state = "published, visible at once" if target.live else "not published"
+                self.stdout.write(f"Attaching to record {record} ({state}).")
         failed = 0
         for name in files:
             path = Path(name)

@@ -27,7 +27,7 @@ def run_ingest(*args) -> list[dict]:
 
 
 def test_ingest_wait_json_reports_done_with_derivatives(tone, public_recording):
-    [row] = run_ingest(tone, "--wait", "--record", public_recording.accession_number)
+    [row] = run_ingest(tone, "--wait", "--publish", "--record", public_recording.accession_number)
     assert row["status"] == "done" and row["error"] is None
     assert row["kind"] == "audio" and row["duration_s"] == pytest.approx(3, abs=0.2)
     names = {d["name"] for d in row["derivatives"]}

@@ -56,13 +56,15 @@ def test_curator_may_fetch_closed_media_and_originals(client, tone, attach, clos
     assert b"".join(original.streaming_content) == tone.read_bytes()
 
 
-def test_asset_shared_by_public_and_closed_records_follows_the_public_one(
+def test_asset_shared_by_public_and_closed_records_follows_the_closed_one(
     client, tone, attach, public_recording, closed_recording
 ):
+    # The strictest record wins (issue 10): linking a closed record's file to a public
+    # record must not publish the closed record's captions, poster and waveform.
     asset = attach(tone, closed_recording)
     assert client.get(f"/files/{asset.pk}/audio_aac").status_code == 404
     RecordMedia.objects.create(record=public_recording, asset=asset)
-    assert client.get(f"/files/{asset.pk}/audio_aac").status_code == 200
+    assert client.get(f"/files/{asset.pk}/audio_aac").status_code == 404
 
 
 def test_record_page_plays_media_with_transcript_and_data_saver(
