@@ -2,7 +2,7 @@
 protocol edits reach every cache that keys on records (by saving the records concerned,
 which the page cache and search already listen to)."""
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from wagtail.signals import page_published
 
 
@@ -45,13 +45,21 @@ def _protocol_changed(sender, instance, raw=False, **kwargs):
     touch_records(instance.record_links.values_list("record_id", flat=True))
 
 
-def _asset_protocols_changed(sender, instance, raw=False, **kwargs):
-    if raw:
+def _asset_protocols_changed(sender, instance, raw=False, action=None, **kwargs):
+    if raw or (action is not None and not action.startswith("post_")):
         return
     from media_pipeline.models import RecordMedia
 
+    from .models import AssetProtocols
+
+    if isinstance(instance, AssetProtocols):
+        asset_ids = [instance.asset_id]
+    else:  # changed from the protocol's side: pk_set holds AssetProtocols ids
+        asset_ids = AssetProtocols.objects.filter(pk__in=kwargs.get("pk_set") or ()).values(
+            "asset_id"
+        )
     touch_records(
-        RecordMedia.objects.filter(asset_id=instance.asset_id).values_list("record_id", flat=True)
+        RecordMedia.objects.filter(asset_id__in=asset_ids).values_list("record_id", flat=True)
     )
 
 
@@ -71,5 +79,10 @@ def connect_signal_handlers():
             sender=AssetProtocols,
             dispatch_uid=f"{uid}.asset-protocols.{signal is post_save}",
         )
+    m2m_changed.connect(
+        _asset_protocols_changed,
+        sender=AssetProtocols.protocols.through,
+        dispatch_uid=f"{uid}.asset-protocols.m2m",
+    )
     post_save.connect(_protocol_changed, sender=Protocol, dispatch_uid=f"{uid}.protocol")
     page_published.connect(_record_published, dispatch_uid=f"{uid}.published")

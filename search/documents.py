@@ -131,10 +131,26 @@ def transcript_segments(record) -> list[Segment]:
     return _transcript_segments(record, _processed_assets(record))
 
 
+def _open_assets(assets) -> list:
+    """The assets carrying no cultural protocol of their own. A document is shared by every
+    visitor, so the words of media some visitors may not hear stay out of it (otherwise a
+    search would tell what the restricted recording says). One query, only when needed."""
+    if not assets:
+        return assets
+    from archive.models import AssetProtocols
+
+    protected = set(
+        AssetProtocols.objects.filter(
+            asset_id__in=[a.pk for a in assets], protocols__isnull=False
+        ).values_list("asset_id", flat=True)
+    )
+    return [a for a in assets if a.pk not in protected]
+
+
 def _transcript_segments(record, assets) -> list[Segment]:
     segments = [
         Segment(seg.start_s, seg.end_s, seg.text)
-        for asset in assets
+        for asset in _open_assets(assets)
         for track in asset.tracks.all()
         for seg in track.segments.all()
     ]

@@ -329,6 +329,14 @@ def world(django_db_setup, django_db_blocker):
             transaction.set_rollback(True)
 
 
+@pytest.fixture(autouse=True)
+def _no_rate_limits(settings):
+    """The matrix asks each door many times a minute from one address."""
+    settings.DSS_SEARCH_RATE_PER_MINUTE = 0
+    settings.DSS_SUGGEST_RATE_PER_MINUTE = 0
+    settings.DSS_OFFLINE_PACK_RATE_PER_MINUTE = 0
+
+
 @pytest.fixture
 def frozen():
     with mock.patch("archive.access.now", return_value=MOMENT):
@@ -369,7 +377,7 @@ class Door:
     lists_roles: frozenset = EVERYONE  # roles for which ``lists`` is checked
     roles: frozenset = EVERYONE  # roles this door is checked for
     marks: tuple = ()
-    # Extra check on a page door: check(response, text, role) -> list of problems.
+    # Extra check: check(response, text, role, scenario or None) -> list of problems.
     check: Callable | None = None
 
     def param(self):
@@ -380,26 +388,35 @@ def visible_count(role) -> int:
     return sum(role in s.sees for s in SCENARIOS)
 
 
-def _count_is_visible(response, text, role):
+def _count_is_visible(response, text, role, scenario):
     count = response.json()["count"]
     expected = visible_count(role)
     return [] if count == expected else [f"count {count}, expected {expected}"]
 
 
-def _group_facet_is_visible(response, text, role):
+def _group_facet_is_visible(response, text, role, scenario):
     facets = {f["value"]: f["count"] for f in response.json()["facets"]["group"]}
     counted = facets.get("e-de-matrix", 0)
     expected = visible_count(role)
     return [] if counted == expected else [f"group facet {counted}, expected {expected}"]
 
 
-def _group_list_count(response, text, role):
+def _group_list_count(response, text, role, scenario):
     import re
 
     found = re.search(r'e-de-matrix/">[^<]*</a>\s*<span class="count">\((\d+)', text)
     counted = int(found.group(1)) if found else 0
     expected = visible_count(role)
     return [] if counted == expected else [f"group count {counted}, expected {expected}"]
+
+
+def _found_only_if_media_visible(response, text, role, scenario):
+    """Searching words of a recording's transcript finds the record only for those who may
+    hear the recording (otherwise the search itself tells what the restricted media says).
+    Search documents are shared, so words of media with protocols are found by nobody."""
+    count = response.json()["count"]
+    expected = 1 if role in scenario.media_sees and not scenario.asset_protocols else 0
+    return [] if count == expected else [f"found {count}, expected {expected}"]
 
 
 def _record_url(world, key):
@@ -457,6 +474,13 @@ DOORS = [
         "search-json-facets",
         lambda w, k: "/api/v1/search?q=zqmatrix&lang=vi",
         check=_group_facet_is_visible,
+    ),
+    Door(
+        "search-json-transcript",
+        lambda w, k: f"/api/v1/search?q={BY_KEY[k].asset_marker}&lang=vi",
+        per="asset",
+        hidden=(200,),
+        check=_found_only_if_media_visible,
     ),
     Door("suggest", lambda w, k: "/api/v1/suggest?q=zqmatrix&lang=vi"),
     Door("home", lambda w, k: "/vi/"),
@@ -520,7 +544,7 @@ def test_every_door_keeps_every_promise(door, world, client, frozen):
             if response.status_code not in door.status:
                 problems.append(f"{role}: status {response.status_code}")
             if door.check is not None:
-                problems.extend(f"{role}: {p}" for p in door.check(response, text, role))
+                problems.extend(f"{role}: {p}" for p in door.check(response, text, role, None))
             for scenario in SCENARIOS:
                 may = role in scenario.sees
                 if not may and scenario.marker in text:
@@ -539,6 +563,11 @@ def test_every_door_keeps_every_promise(door, world, client, frozen):
                 problems.append(f"{role}: {scenario.key} status {response.status_code}")
             # The slug is in the URL the visitor typed (echoed in language links).
             text = text_of(response).replace(f"/{scenario.marker}/", "/")
+            if door.check is not None:
+                problems.extend(
+                    f"{role}: {scenario.key} {p}"
+                    for p in door.check(response, text, role, scenario)
+                )
             if not may and door.per == "record" and scenario.marker in text:
                 problems.append(f"{role}: {scenario.key} leaks")
             if role not in scenario.media_sees and scenario.asset_marker in text:
