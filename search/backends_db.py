@@ -9,7 +9,6 @@ record-title suggestions.
 from __future__ import annotations
 
 from django.db.models.expressions import RawSQL
-from django.utils.translation import gettext as _
 
 from archive.access import visible_records_q
 from search.query_parser import ParsedQuery
@@ -19,7 +18,7 @@ from .fulltext import engine
 from .labels import facet_labels
 from .models import SearchDocument
 from .ranking import RankingText, rerank
-from .results import SearchResults, Suggestion, build_results, input_messages
+from .results import SearchResults, Suggestion, build_results, input_messages, relaxed_message
 
 # The engine's best N are re-ranked with accents and phrases (see ranking.py).
 RERANK_WINDOW = 200
@@ -60,7 +59,7 @@ class DatabaseSearch:
             relaxed = True
             count, counts = self.strategy.count_and_facets(relaxed=True)
             if count:
-                messages.append(_("No record has all of your words; showing records with some."))
+                messages.append(relaxed_message())
         if not count and not self.filters:
             counts = {}
         page = min(page, max(1, -(-count // page_size)))

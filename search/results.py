@@ -99,6 +99,11 @@ class Suggestion:
         return {"label": self.label, "url": self.url, "kind": self.kind}
 
 
+def relaxed_message() -> str:
+    """Said when no record has all of the query's words and records with some are shown."""
+    return _("No record has all of your words; showing records with some.")
+
+
 def input_messages(parsed: ParsedQuery, raw: str, filters) -> list[str]:
     messages = []
     if parsed.truncated:

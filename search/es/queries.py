@@ -149,7 +149,7 @@ def _engine_text(parsed: ParsedQuery) -> tuple[str, str]:
     return " ".join(unique[:_MAX_QUERY_WORDS]), " ".join(words[:_MAX_QUERY_WORDS])
 
 
-def _text_query(parsed: ParsedQuery, lang: str) -> dict[str, Any]:
+def _text_query(parsed: ParsedQuery, lang: str, msm: str = _MSM) -> dict[str, Any]:
     text, phrase_text = _engine_text(parsed)
     folded = _fields("folded", lang)
     accent = _fields("accent", lang)
@@ -160,10 +160,10 @@ def _text_query(parsed: ParsedQuery, lang: str) -> dict[str, Any]:
                 "query": text,
                 "type": "cross_fields",
                 "fields": folded,
-                "minimum_should_match": _MSM,
+                "minimum_should_match": msm,
             }
         },
-        _segments_query(text),
+        _segments_query(text, msm),
     ]
     if _has_script(parsed):
         recall.append(
@@ -201,7 +201,7 @@ def _phrase(text: str, fields: list[str], boost: float) -> dict[str, Any]:
     return {"multi_match": {"query": text, "type": "phrase", "fields": fields, "boost": boost}}
 
 
-def _segments_query(text: str) -> dict[str, Any]:
+def _segments_query(text: str, msm: str = _MSM) -> dict[str, Any]:
     """Transcript segments: a record matches when one of its segments does (the moments
     shown come from the database document, as on every backend)."""
     return {
@@ -215,7 +215,7 @@ def _segments_query(text: str) -> dict[str, Any]:
                             "match": {
                                 "segments.text.folded": {
                                     "query": text,
-                                    "minimum_should_match": _MSM,
+                                    "minimum_should_match": msm,
                                 }
                             }
                         }
@@ -249,14 +249,18 @@ def build_search_body(
     page: int = 1,
     page_size: int = 20,
     access_filter: Mapping[str, Any] | None = None,
+    relaxed: bool = False,
 ) -> dict[str, Any]:
-    """Search request body: hits + multi-select facet aggregations."""
+    """Search request body: hits + multi-select facet aggregations.
+
+    ``relaxed``: any one word of the query is enough (asked again when no record has all
+    of them, as the database path does)."""
     start, size = _page(page, page_size)
     main: dict[str, Any] = {"filter": [access_clause(access_filter)]}
     if parsed.is_empty:
         main["must"] = [{"match_all": {}}]  # browsing: facets only
     else:
-        main["must"] = [_text_query(parsed, lang)]
+        main["must"] = [_text_query(parsed, lang, "1" if relaxed else _MSM)]
     selected = facet_clauses(filters)
     body: dict[str, Any] = {
         "query": {"bool": main},

@@ -20,6 +20,7 @@ from search.results import (
     build_results,
     input_messages,
     page_urls,
+    relaxed_message,
 )
 
 
@@ -54,8 +55,18 @@ class EngineBackend:
         self.name = name
 
     def search(self, parsed, filters, user, lang, page, page_size) -> SearchResults:
-        body = build_search_body(parsed, filters, lang, page, page_size, access_filter_for(user))
+        access = access_filter_for(user)
+        body = build_search_body(parsed, filters, lang, page, page_size, access)
         response = engine(self.name).search(alias(), body)
+        messages = input_messages(parsed, parsed.raw, filters)
+        relaxed = False
+        if not response["hits"]["total"]["value"] and len(parsed.terms) > 1:
+            # no record has all of the words: any of them, and say so (as the database path)
+            body = build_search_body(parsed, filters, lang, page, page_size, access, relaxed=True)
+            response = engine(self.name).search(alias(), body)
+            if response["hits"]["total"]["value"]:
+                relaxed = True
+                messages.append(relaxed_message())
         hit_ids = [int(hit["_id"]) for hit in response["hits"]["hits"]]
         visible = _visible_ids(hit_ids, user)
         shown = [pk for pk in hit_ids if pk in visible]
@@ -76,7 +87,8 @@ class EngineBackend:
             filters=filters,
             page=page,
             page_size=page_size,
-            messages=input_messages(parsed, parsed.raw, filters),
+            messages=messages,
+            relaxed=relaxed,
         )
 
     def suggest(self, parsed, query, user, lang) -> list[Suggestion]:

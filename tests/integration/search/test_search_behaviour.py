@@ -76,6 +76,13 @@ def test_title_match_outranks_body_match(archive):
     assert titles("hát ru")[0] == "Hát ru của người Tày"
 
 
+def test_no_record_with_every_word_shows_records_with_some_and_says_so(archive):
+    results = search("Đăm Săn zyxwq", {}, ANON, "vi")
+    assert results.relaxed and len(results.messages) == 1
+    assert "Sử thi Đăm Săn" in [r.title for r in results.results]
+    assert results.count == len(results.results)
+
+
 def test_results_fall_back_to_vietnamese_for_english_visitors(archive):
     results = search("Đăm Săn", {}, ANON, "en").results
     assert results[0].title == "Sử thi Đăm Săn"
