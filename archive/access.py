@@ -307,3 +307,54 @@ def access_signature(user, at: datetime | None = None) -> tuple:
     role = "restricted" if user.has_perm(VIEW_RESTRICTED_PERM) else "member"
     grants = tuple(sorted(set(granted_record_ids(user, at).values_list("record_id", flat=True))))
     return (role, tuple(sorted(_group_ids(user))), grants, access_epoch(at))
+
+
+def engine_access_terms(user, at: datetime | None = None) -> dict:
+    """The gate's inputs for ``user`` at ``at`` as plain data, for a search engine that
+    filters its own documents (OpenSearch/Elasticsearch) instead of asking the database.
+
+    Keys: ``all`` (True: every live record; nothing else applies), ``levels``, ``groups``
+    (ids of the user's groups, for level "groups" unless "groups" is in ``levels``),
+    ``satisfied`` / ``unsatisfied`` (protocol ids), ``grants`` (record ids of unexpired
+    grants), ``closed_protocols`` (ids a grant never overrides) and ``public_web_consent``
+    (True: records must have ``consent_public_web_ok``). Documents then need
+    ``protocol_ids``, ``protocol_mode``, ``consent_public_web_ok`` and
+    ``consent_archive_ok``; the clause mirrors ``visible_records_q``:
+
+        live and consent_archive_ok [and consent_public_web_ok]
+        and ( (level clause
+               and (mode=all and not protocol_ids in unsatisfied
+                    or mode=any and (protocol_ids in satisfied or no protocol_ids)))
+              or (id in grants and level != closed and not protocol_ids in closed) )
+
+    Because the sets are computed per request, seasons and grant expiry need no reindex.
+    Wagtail page privacy and ``expire_at`` (``_page_privacy_q``, ``_not_expired_q``) are
+    not expressed here; an engine path must still re-check its page of results with the
+    gate, as the search service does.
+    """
+    if _active(user) and user.has_perm(VIEW_CLOSED_PERM):
+        return {"all": True}
+    at = at or now()
+    active = _active(user)
+    officer = active and user.has_perm(VIEW_RESTRICTED_PERM)
+    levels = [AccessLevel.PUBLIC.value]
+    if active:
+        levels.append(AccessLevel.REGISTERED.value)
+        if officer:
+            levels.append(AccessLevel.GROUPS.value)
+    satisfied, unsatisfied = protocol_sets(user, at)
+    grants = (
+        sorted(set(granted_record_ids(user, at).values_list("record_id", flat=True)))
+        if active
+        else []
+    )
+    return {
+        "all": False,
+        "levels": levels,
+        "groups": sorted(_group_ids(user)),
+        "satisfied": satisfied,
+        "unsatisfied": unsatisfied,
+        "grants": grants,
+        "closed_protocols": closed_protocol_ids(),
+        "public_web_consent": not officer,
+    }

@@ -361,3 +361,18 @@ def test_shared_asset_follows_a_withdrawal_on_any_of_its_records():
     assert can_view_asset(asset, AnonymousUser())
     consent.withdraw(person, scopes=["public_web"], on=date(2025, 1, 1))
     assert not can_view_asset(asset, AnonymousUser())
+
+
+def test_engine_access_terms_carry_protocol_sets_and_grants(groups):
+    from archive.access import engine_access_terms
+
+    men = protocol("men", group=groups["men"])
+    season = protocol(
+        "seasonal", calendar="lunar", start_month=7, start_day=1, end_month=7, end_day=30
+    )
+    man = make_user(groups=[groups["men"]])
+    terms = engine_access_terms(man, at=OUTSIDE)
+    assert men.pk in terms["satisfied"] and season.pk in terms["unsatisfied"]
+    assert terms["levels"] == ["public", "registered"] and terms["public_web_consent"]
+    assert engine_access_terms(AnonymousUser(), at=INSIDE)["satisfied"] == [season.pk]
+    assert engine_access_terms(make_user(perms=["archive.view_closed_records"])) == {"all": True}
