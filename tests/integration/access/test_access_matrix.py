@@ -71,6 +71,8 @@ class Scenario:
     grant: str = ""  # "", "valid", "expired" (for the registered visitor)
     asset_protocols: tuple = ()
     asset_sees: frozenset | None = None  # roles that may receive the media (default: sees)
+    privacy: str = ""  # a Wagtail page view restriction: "", "login"
+    expired: bool = False  # expire_at has passed (the worker has not unpublished it yet)
 
     @property
     def marker(self) -> str:
@@ -116,6 +118,9 @@ SCENARIOS = [
     Scenario("consentwithdrawn", OFFICER, consent="withdrawn"),
     Scenario("granted", frozenset({"registered", "officer"}), level="groups", grant="valid"),
     Scenario("grantexpired", OFFICER, level="groups", grant="expired"),
+    Scenario("privacylogin", SIGNED_IN, privacy="login"),
+    # Nobody sees an expired record through the site; officers still reach its media.
+    Scenario("expired", frozenset(), expired=True, asset_sees=OFFICER),
     Scenario(
         "assetmen",
         EVERYONE,
@@ -279,6 +284,12 @@ def _build(world: World) -> None:
                 expires_on=expires,
             )
         record.save_revision().publish()
+        if scenario.privacy:
+            from wagtail.models import PageViewRestriction
+
+            PageViewRestriction.objects.create(page=record, restriction_type=scenario.privacy)
+        if scenario.expired:
+            RecordPage.objects.filter(pk=record.pk).update(expire_at=MOMENT - timedelta(days=1))
         world.records[scenario.key] = RecordPage.objects.get(pk=record.pk)
         asset = _fake_asset(record, scenario, n)
         if scenario.asset_protocols:
@@ -415,7 +426,8 @@ def _found_only_if_media_visible(response, text, role, scenario):
     hear the recording (otherwise the search itself tells what the restricted media says).
     Search documents are shared, so words of media with protocols are found by nobody."""
     count = response.json()["count"]
-    expected = 1 if role in scenario.media_sees and not scenario.asset_protocols else 0
+    hears = role in scenario.sees and role in scenario.media_sees
+    expected = 1 if hears and not scenario.asset_protocols else 0
     return [] if count == expected else [f"found {count}, expected {expected}"]
 
 
@@ -430,9 +442,17 @@ def _asset_url(name):
     return build
 
 
+# A login-restricted page sends anonymous visitors to sign in (Wagtail), with no title.
+PAGE_HIDDEN = (404, 302)
+
 DOORS = [
-    Door("record-page", _record_url, per="record"),
-    Door("record-page-en", lambda w, k: "/en" + w.records[k].url[3:], per="record"),
+    Door("record-page", _record_url, per="record", hidden=PAGE_HIDDEN),
+    Door(
+        "record-page-en",
+        lambda w, k: "/en" + w.records[k].url[3:],
+        per="record",
+        hidden=PAGE_HIDDEN,
+    ),
     Door(
         "redirect",
         lambda w, k: w.redirects[k],
