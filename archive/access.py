@@ -119,14 +119,14 @@ def open_seasonal_ids(at: datetime | None = None) -> list[int]:
     return sorted(p.pk for p in _protocol_rows() if p.kind == "seasonal" and _season_open(p, day))
 
 
-def protocol_sets(user, at: datetime | None = None) -> tuple[list[int], list[int]]:
+def protocol_sets(user, at: datetime | None = None, rows=None) -> tuple[list[int], list[int]]:
     """(satisfied, unsatisfied) protocol ids for ``user`` at the moment ``at``."""
     from .models.protocols import GROUP_KINDS, ProtocolKind
 
     day = local_date(at)
     groups = _group_ids(user)
     satisfied, unsatisfied = [], []
-    for protocol in _protocol_rows():
+    for protocol in _protocol_rows() if rows is None else rows:
         if protocol.kind == ProtocolKind.REGISTERED:
             ok = _active(user)
         elif protocol.kind in GROUP_KINDS:
@@ -155,8 +155,8 @@ def protocols_pass_q(satisfied, unsatisfied, *, links, owner: str, mode_field: s
     return all_mode | any_mode
 
 
-def closed_protocol_ids() -> list[int]:
-    return [p.pk for p in _protocol_rows() if p.kind == "closed"]
+def closed_protocol_ids(rows=None) -> list[int]:
+    return [p.pk for p in (_protocol_rows() if rows is None else rows) if p.kind == "closed"]
 
 
 def granted_record_ids(user, at: datetime | None = None):
@@ -243,8 +243,9 @@ def visible_records_q(user, prefix: str = "", at: datetime | None = None) -> Q:
             ).values("recordpage_id")
             level |= Q(**{field("access_level"): AccessLevel.GROUPS, field("pk__in"): member_of})
 
-    # Cultural protocols.
-    satisfied, unsatisfied = protocol_sets(user, at)
+    # Cultural protocols (one read of the small protocol table for the whole filter).
+    rows = _protocol_rows()
+    satisfied, unsatisfied = protocol_sets(user, at, rows)
     protocols = protocols_pass_q(
         satisfied,
         unsatisfied,
@@ -257,7 +258,7 @@ def visible_records_q(user, prefix: str = "", at: datetime | None = None) -> Q:
 
     # Grants from approved access requests.
     if active:
-        closed_links = RecordProtocol.objects.filter(protocol__in=closed_protocol_ids()).values(
+        closed_links = RecordProtocol.objects.filter(protocol__in=closed_protocol_ids(rows)).values(
             "record_id"
         )
         grant = (
