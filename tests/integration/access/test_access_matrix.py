@@ -141,6 +141,9 @@ class World:
     collection_url: str = ""
     pack_token: str = ""
     redirects: dict = field(default_factory=dict)
+    images: dict = field(default_factory=dict)  # record key -> rendition URL
+    image_original: str = ""
+    document_url: str = ""
 
 
 def _fake_asset(record, scenario: Scenario, n: int):
@@ -324,9 +327,44 @@ def _build(world: World) -> None:
         Redirect.objects.create(old_path=old, redirect_page=record)
         world.redirects[key] = old + "/"
 
+    _images_and_documents(world)
+
     from search.indexing import rebuild
 
     rebuild()
+
+
+def _images_and_documents(world: World) -> None:
+    """An image in each record's body (rendition and original doors) and a document used
+    nowhere (the documents door): both are served only where they are used visibly
+    (``heritage/file_gate.py``)."""
+    from django.core.files.base import ContentFile
+    from django.core.files.images import ImageFile
+    from PIL import Image as PILImage
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+    from wagtail.models import ReferenceIndex
+
+    for key, record in world.records.items():
+        data = io.BytesIO()
+        PILImage.new("RGB", (16, 12), (120, 40, 10)).save(data, "PNG")
+        image = get_image_model().objects.create(
+            title=f"Ảnh {key}", file=ImageFile(io.BytesIO(data.getvalue()), name=f"mx-{key}.png")
+        )
+        page = RecordPage.objects.get(pk=record.pk).specific
+        page.body_vi = [
+            {"type": "image", "value": {"image": image.pk, "decorative": True, "alt_text": ""}}
+        ]
+        page.save()  # the record's content row only; the reference index reads it
+        ReferenceIndex.create_or_update_for_object(page)
+        world.images[key] = image.get_rendition("width-400").url
+        if key == "closed":
+            world.image_original = f"/media/{image.file.name}"
+    document = get_document_model().objects.create(
+        title="Lời khấn (tài liệu)",
+        file=ContentFile(f"WEBVTT {BY_KEY['closed'].marker}".encode(), name="mx-loi-khan.vtt"),
+    )
+    world.document_url = document.url
 
 
 @pytest.fixture(scope="module")
@@ -465,6 +503,16 @@ DOORS = [
         per="record",
         shown=(302,),
     ),
+    # Wagtail images and documents (heritage/file_gate.py). Officers hold admin access and
+    # receive every file, so these doors are checked for everyone else.
+    Door(
+        "image-rendition",
+        lambda w, k: w.images[k],
+        per="record",
+        roles=EVERYONE - OFFICER,
+    ),
+    Door("image-original", lambda w, k: w.image_original, status=(404,), roles=EVERYONE - OFFICER),
+    Door("document", lambda w, k: w.document_url, status=(404,), roles=EVERYONE - OFFICER),
     Door("media-file", _asset_url("audio_opus"), per="asset"),
     Door("media-poster", _asset_url("poster"), per="asset"),
     Door("media-waveform", _asset_url("waveform"), per="asset"),
