@@ -72,9 +72,14 @@ def record_mapping() -> dict[str, Any]:
         "language": {"type": "keyword"},
         "decade": {"type": "integer"},
         "has": {"type": "keyword"},
-        # access control: only ever used in the main query's filter clause
+        # access control: only ever used in the main query's filter clause (the gate's
+        # inputs, see queries.access_clause and archive.access.engine_access_terms)
         "access_level": {"type": "keyword"},
         "allowed_groups": {"type": "keyword"},
+        "protocol_ids": {"type": "keyword"},
+        "protocol_mode": {"type": "keyword"},
+        "consent_public_web_ok": {"type": "boolean"},
+        "consent_archive_ok": {"type": "boolean"},
         "segments": {
             "type": "nested",
             "properties": {

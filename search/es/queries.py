@@ -48,6 +48,8 @@ _MAX_VALUES_PER_FACET = 50
 _MAX_PAGE_SIZE = 100
 _MAX_RESULT_WINDOW = 10_000  # Elasticsearch's default index.max_result_window
 _MAX_ALLOWED_GROUPS = 100
+_MAX_PROTOCOLS = 1000
+_MAX_GRANTS = 1000
 _MAX_QUERY_WORDS = 12  # see _engine_text
 
 # title^4 / names^3 / summary^2 / body (and transcript) ^1
@@ -94,14 +96,25 @@ def _strings(values: object, limit: int) -> list[str]:
 
 
 def access_clause(access_filter: Mapping[str, Any] | None) -> dict[str, Any]:
-    """Visibility filter: ``{"levels": [...], "groups": [...]}``.
+    """Visibility filter from the gate's inputs (``archive.access.engine_access_terms``).
 
-    A record is visible when its ``access_level`` is in ``levels``, or when it
-    is shared with groups (level "groups") and one of its ``allowed_groups`` is
-    in ``groups``: a record moved from "groups" to "closed" is not visible to
-    those groups' members any more, whatever its ``allowed_groups`` still say.
-    ``{"all": True}`` (staff) must be passed explicitly; anything else empty
-    means public only.
+    Levels: a record is visible when its ``access_level`` is in ``levels``, or
+    when it is shared with groups (level "groups") and one of its
+    ``allowed_groups`` is in ``groups``: a record moved from "groups" to
+    "closed" is not visible to those groups' members any more, whatever its
+    ``allowed_groups`` still say. ``{"all": True}`` (staff) must be passed
+    explicitly; anything else empty means public only.
+
+    When the filter carries the protocol keys (``satisfied``, ``unsatisfied``,
+    ``grants``, ``closed_protocols``, ``public_web_consent``), the clause
+    mirrors the rest of ``archive.access.visible_records_q`` as well:
+
+        consent_archive_ok [and consent_public_web_ok]
+        and ( (level and protocols pass)
+              or (id in grants and level != closed and no closed protocol) )
+
+    where protocols pass for mode "all" when none is unsatisfied, for mode
+    "any" when there is none or one is satisfied.
     """
     af = access_filter or {}
     if af.get("all") is True:
@@ -112,7 +125,53 @@ def access_clause(access_filter: Mapping[str, Any] | None) -> dict[str, Any]:
     if groups and "groups" not in levels:
         shared = [{"term": {"access_level": "groups"}}, {"terms": {"allowed_groups": groups}}]
         should.append({"bool": {"filter": shared}})
-    return {"bool": {"should": should, "minimum_should_match": 1}}
+    level = {"bool": {"should": should, "minimum_should_match": 1}}
+    if "satisfied" not in af:
+        return level
+    satisfied = _strings(af.get("satisfied") or [], _MAX_PROTOCOLS)
+    unsatisfied = _strings(af.get("unsatisfied") or [], _MAX_PROTOCOLS)
+    closed = _strings(af.get("closed_protocols") or [], _MAX_PROTOCOLS)
+    grants = _strings(af.get("grants") or [], _MAX_GRANTS)
+    protocols = {
+        "bool": {
+            "should": [
+                {
+                    "bool": {
+                        "filter": [{"term": {"protocol_mode": "all"}}],
+                        "must_not": [{"terms": {"protocol_ids": unsatisfied}}],
+                    }
+                },
+                {
+                    "bool": {
+                        "filter": [{"term": {"protocol_mode": "any"}}],
+                        "should": [
+                            {"terms": {"protocol_ids": satisfied}},
+                            {"bool": {"must_not": [{"exists": {"field": "protocol_ids"}}]}},
+                        ],
+                        "minimum_should_match": 1,
+                    }
+                },
+            ],
+            "minimum_should_match": 1,
+        }
+    }
+    allowed: list[dict[str, Any]] = [{"bool": {"filter": [level, protocols]}}]
+    if grants:
+        allowed.append(
+            {
+                "bool": {
+                    "filter": [{"ids": {"values": grants}}],
+                    "must_not": [
+                        {"term": {"access_level": "closed"}},
+                        {"terms": {"protocol_ids": closed}},
+                    ],
+                }
+            }
+        )
+    consent: list[dict[str, Any]] = [{"term": {"consent_archive_ok": True}}]
+    if af.get("public_web_consent", True) is not False:
+        consent.append({"term": {"consent_public_web_ok": True}})
+    return {"bool": {"filter": consent, "should": allowed, "minimum_should_match": 1}}
 
 
 def facet_clauses(filters: Mapping[str, Sequence[str]] | None) -> dict[str, dict[str, Any]]:

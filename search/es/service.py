@@ -9,7 +9,7 @@ re-check drops.
 
 from __future__ import annotations
 
-from archive.access import VIEW_CLOSED_PERM, VIEW_RESTRICTED_PERM
+from archive.access import engine_access_terms
 from search.es.client import alias, engine
 from search.es.queries import build_search_body, build_suggest_body
 from search.facets import FACETS
@@ -25,17 +25,9 @@ from search.results import (
 
 
 def access_filter_for(user) -> dict:
-    if user is None or not user.is_authenticated or not user.is_active:
-        return {"levels": ["public"]}
-    if user.has_perm(VIEW_CLOSED_PERM):
-        return {"all": True}
-    levels = ["public", "registered"]
-    if user.has_perm(VIEW_RESTRICTED_PERM):
-        levels.append("groups")
-    return {
-        "levels": levels,
-        "groups": [str(pk) for pk in user.groups.values_list("pk", flat=True)],
-    }
+    """The gate's inputs for this visitor now (levels, groups, protocols, grants, consent),
+    from ``archive.access``, for ``queries.access_clause``."""
+    return engine_access_terms(user)
 
 
 def _visible_ids(ids, user) -> set[int]:

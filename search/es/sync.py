@@ -39,13 +39,22 @@ FACETS_TO_FIELDS = {
 }
 
 
-def es_document(doc, facets: dict[str, list[str]], url: str, former: Sequence[str]) -> dict:
+def es_document(
+    doc,
+    facets: dict[str, list[str]],
+    url: str,
+    former: Sequence[str],
+    gate: dict | None = None,
+) -> dict:
     """One SearchDocument shaped for ``record_mapping``.
 
     ``former``: codes of the former provinces the record names (``provinces`` already holds
     their successors). ``allowed_groups`` is sent only for records shared with groups, so
-    a record moved to another level never stays visible to a group's members.
+    a record moved to another level never stays visible to a group's members. ``gate``:
+    the record's protocols, protocol mode and consent flags (``_gate_fields``), which the
+    engine's access filter reads as ``archive.access`` does.
     """
+    gate = gate or {}
     decade = facets.get("decade", [])
     return {
         "accession": doc.accession,
@@ -58,6 +67,11 @@ def es_document(doc, facets: dict[str, list[str]], url: str, former: Sequence[st
         "allowed_groups": (
             [str(g) for g in doc.allowed_group_ids] if doc.access_level == "groups" else []
         ),
+        "protocol_ids": [str(p) for p in gate.get("protocol_ids", [])],
+        "protocol_mode": gate.get("protocol_mode", "all"),
+        # unknown consent fails closed: the record is then found by officers only
+        "consent_public_web_ok": gate.get("consent_public_web_ok", False),
+        "consent_archive_ok": gate.get("consent_archive_ok", False),
         "title_vi": doc.title_vi,
         "title_en": doc.title_en,
         "summary_vi": doc.summary_vi,
@@ -73,9 +87,33 @@ def es_document(doc, facets: dict[str, list[str]], url: str, former: Sequence[st
     }
 
 
+def _gate_fields(pks: Sequence[int]) -> dict[int, dict]:
+    """Per record: protocol ids, protocol mode and consent flags (two queries)."""
+    from archive.models import RecordPage, RecordProtocol
+
+    gate = {
+        pk: {
+            "protocol_ids": [],
+            "protocol_mode": mode,
+            "consent_public_web_ok": web,
+            "consent_archive_ok": archive,
+        }
+        for pk, mode, web, archive in RecordPage.objects.filter(pk__in=pks).values_list(
+            "pk", "protocol_mode", "consent_public_web_ok", "consent_archive_ok"
+        )
+    }
+    for record_id, protocol_id in RecordProtocol.objects.filter(record_id__in=pks).values_list(
+        "record_id", "protocol_id"
+    ):
+        if record_id in gate:
+            gate[record_id]["protocol_ids"].append(protocol_id)
+    return gate
+
+
 def _documents(ids: Sequence[int]) -> Iterator[tuple[int, dict]]:
-    """(pk, engine document) for the documents among ``ids``: four queries per call,
-    whatever the number of documents (documents, facets, page paths, former provinces)."""
+    """(pk, engine document) for the documents among ``ids``: six queries per call,
+    whatever the number of documents (documents, facets, page paths, former provinces,
+    records' access fields, protocol links)."""
     from wagtail.models import Page
 
     from archive.models import RecordPage
@@ -97,11 +135,17 @@ def _documents(ids: Sequence[int]) -> Iterator[tuple[int, dict]]:
         "recordpage_id", "formerprovince__code"
     ):
         former.setdefault(record_id, []).append(code)
+    gate = _gate_fields(pks)
     for doc in docs:
         facets: dict[str, list[str]] = {}
         for fv in doc.facets.all():
             facets.setdefault(fv.facet, []).append(fv.value)
-        yield doc.pk, es_document(doc, facets, urls.get(doc.pk, ""), former.get(doc.pk, []))
+        yield (
+            doc.pk,
+            es_document(
+                doc, facets, urls.get(doc.pk, ""), former.get(doc.pk, []), gate.get(doc.pk)
+            ),
+        )
 
 
 def _index_actions(index: str, ids: Sequence[int]) -> Iterator[dict]:
