@@ -110,6 +110,7 @@ def record_context(record: RecordPage, request) -> dict:
         "subject_tags": list(record.subjects.all()),
         "media": media,
         "restricted_media": restricted_media(record, request.user),
+        "protocols": [link.protocol for link in record.protocol_links.select_related("protocol")],
         # The time-coded transcript beside the player replaces the plain-text one.
         "timed_transcript": any(p.transcript for p in media),
         "downloads": [

@@ -376,3 +376,11 @@ def test_engine_access_terms_carry_protocol_sets_and_grants(groups):
     assert terms["levels"] == ["public", "registered"] and terms["public_web_consent"]
     assert engine_access_terms(AnonymousUser(), at=INSIDE)["satisfied"] == [season.pk]
     assert engine_access_terms(make_user(perms=["archive.view_closed_records"])) == {"all": True}
+
+
+def test_record_page_names_its_protocols_to_those_who_see_it(client, groups):
+    record = with_protocols(protocol("group", group=groups["community"]), title_vi="Có giao ước")
+    Protocol.objects.filter(kind="group").update(name_vi="Giao ước cộng đồng zqproto")
+    client.force_login(make_user(groups=[groups["community"]]))
+    html = client.get(record.url).content.decode()
+    assert "zqproto" in html and "protocols" in html
