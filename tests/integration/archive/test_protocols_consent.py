@@ -384,3 +384,23 @@ def test_record_page_names_its_protocols_to_those_who_see_it(client, groups):
     client.force_login(make_user(groups=[groups["community"]]))
     html = client.get(record.url).content.decode()
     assert "zqproto" in html and "protocols" in html
+
+
+def test_a_grant_opens_the_media_protocols_of_its_record(groups, liaison_setup):
+    from archive.models import AssetProtocols
+    from media_pipeline.access import can_view_asset
+    from media_pipeline.models import AssetState, MediaAsset, RecordMedia
+
+    record = make_record(title_vi="Công khai, phương tiện có giao ước")
+    asset = MediaAsset.objects.create(title="Bài hát nam", type="audio", state=AssetState.DONE)
+    RecordMedia.objects.create(record=record, asset=asset)
+    rules = AssetProtocols.objects.create(asset=asset)
+    rules.protocols.set([protocol("men", group=groups["men"])])
+    visitor = liaison_setup["visitor"]
+    assert not can_view_asset(asset, visitor)
+    request = access_requests.ask(visitor, record.accession_number, "Học tập")
+    access_requests.decide(
+        request, make_user(perms=["archive.decide_access_requests"]), approve=True
+    )
+    assert can_view_asset(asset, visitor)
+    assert not can_view_asset(asset, make_user())
