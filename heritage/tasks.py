@@ -22,7 +22,23 @@ def publish_scheduled_task() -> str:
     out = StringIO()
     call_command("publish_scheduled", stdout=out)
     schedule_next_publishing()
+    _forget_old_runs()
     return out.getvalue()[-2000:]
+
+
+def _forget_old_runs() -> None:
+    """A run a minute leaves 1,440 result rows a day: keep a day of successful ones."""
+    from django_tasks.base import TaskResultStatus
+
+    if not publish_scheduled_task.get_backend().supports_defer:
+        return
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.filter(
+        task_path=publish_scheduled_task.module_path,
+        status=TaskResultStatus.SUCCESSFUL,
+        finished_at__lt=timezone.now() - timedelta(days=1),
+    ).delete()
 
 
 def schedule_next_publishing() -> None:
