@@ -114,7 +114,13 @@ def test_vietnam_time_decides_the_day():
     assert can_view(record, None, at=datetime(2026, 3, 9, 17, 30, tzinfo=UTC))
 
 
-def test_search_answers_follow_the_season(client, django_capture_on_commit_callbacks):
+@pytest.mark.parametrize("memory", [True, False], ids=["memory-copy", "sql"])
+def test_search_answers_follow_the_season(
+    client, django_capture_on_commit_callbacks, settings, memory
+):
+    """The in-memory copy's access masks are keyed by the gate's signature, which carries
+    the seasonal epoch: a window opening or closing changes the answer with no edit."""
+    settings.SEARCH_MEMORY_INDEX = memory
     season = protocol(
         "seasonal", calendar="lunar", start_month=7, start_day=1, end_month=7, end_day=30
     )
