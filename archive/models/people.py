@@ -122,6 +122,11 @@ class ConsentRecord(models.Model):
     def __str__(self):
         return f"{self.person} – {self.get_kind_display()} ({self.given_on})"
 
+    def save(self, *args, **kwargs):
+        if self._rewrites_history():
+            raise ValueError("consent records are never edited; add a withdrawal or a consent")
+        super().save(*args, **kwargs)
+
     @property
     def scopes(self) -> list[str]:
         return [s for s in ConsentScope.values if getattr(self, f"scope_{s}")]
@@ -135,16 +140,25 @@ class ConsentRecord(models.Model):
         super().clean()
         if not self.scopes:
             raise ValidationError(_("Choose at least one scope."))
-        if self.pk:
-            old = type(self).objects.filter(pk=self.pk).first()
-            fields = ("person_id", "record_id", "kind", "given_on", *self._scope_fields())
-            if old and any(getattr(old, f) != getattr(self, f) for f in fields):
-                raise ValidationError(
-                    _(
-                        "A consent record is never changed. Record a withdrawal, or a new "
-                        "consent, instead."
-                    )
+        if self._rewrites_history():
+            raise ValidationError(
+                _(
+                    "A consent record is never changed. Record a withdrawal, or a new "
+                    "consent, instead."
                 )
+            )
+
+    def _rewrites_history(self) -> bool:
+        """Whether saving would change what an existing row states (evidence may be added)."""
+        if not self.pk:
+            return False
+        old = type(self).objects.filter(pk=self.pk).first()
+        if old is None:
+            return False
+        fields = ("person_id", "record_id", "kind", *self._scope_fields())
+        if any(getattr(old, f) != getattr(self, f) for f in fields):
+            return True
+        return str(old.given_on) != str(self.given_on)
 
     @staticmethod
     def _scope_fields():

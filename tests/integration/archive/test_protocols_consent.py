@@ -195,6 +195,8 @@ def test_a_consent_row_is_never_edited():
     row.kind = "withdrawal"
     with pytest.raises(ValidationError):
         row.full_clean()
+    with pytest.raises(ValueError):
+        row.save()
     assert ConsentRecord.objects.get(pk=row.pk).kind == "consent"
 
 
