@@ -120,6 +120,7 @@ def main():
     data_dir = Path(tempfile.mkdtemp(prefix="dss-bench-site-"))
     env = environment(data_dir)
     manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "collectstatic", "--noinput", "-v0")  # hashed static names (production)
     manage(env, "load_demo")
     weights, queries = measure_in_process(env)
 

@@ -24,12 +24,13 @@ from __future__ import annotations
 import mimetypes
 
 from django.contrib.contenttypes.models import ContentType
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.views.decorators.http import require_safe
 from wagtail.images import get_image_model
 from wagtail.models import Page, ReferenceIndex
 
 from archive.access import VIEW_CLOSED_PERM, visible_records_q
+from media_pipeline.sendfile import file_response
 
 
 def _staff(user) -> bool:
@@ -74,13 +75,10 @@ def visible_to(obj, user) -> bool:
     return True
 
 
-def _file_response(field_file, visible_to_all: bool):
-    try:
-        handle = field_file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
+def _file_response(request, field_file, visible_to_all: bool):
     content_type = mimetypes.guess_type(field_file.name)[0] or "application/octet-stream"
-    response = FileResponse(handle, content_type=content_type)
+    # nginx sends the bytes when DSS_ACCEL_REDIRECT is on (media_pipeline.sendfile).
+    response = file_response(request, field_file.path, content_type)
     response["X-Content-Type-Options"] = "nosniff"
     # Only what anyone may see may be kept by shared caches; a restricted file is not kept
     # at all, so it cannot be read back from a shared computer's cache after sign-out.
@@ -98,12 +96,12 @@ def serve_media(request, path: str):
         )
         if rendition is None or not visible_to(rendition.image, request.user):
             raise Http404
-        return _file_response(rendition.file, visible_to(rendition.image, None))
+        return _file_response(request, rendition.file, visible_to(rendition.image, None))
     if path.startswith("original_images/"):
         image = Image.objects.filter(file=path).first()
         if image is None or not _staff(request.user):
             raise Http404
-        return _file_response(image.file, False)
+        return _file_response(request, image.file, False)
     raise Http404
 
 

@@ -21,3 +21,24 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(home_context(self, request))
         return context
+
+
+class WorkerHeartbeat(models.Model):
+    """One row per task worker process, touched every ``DSS_HEARTBEAT_SECONDS`` while it
+    runs (``heritage.health``); ``/healthz`` and the admin dashboard read it."""
+
+    hostname = models.CharField(_("host"), max_length=255)
+    pid = models.PositiveIntegerField(_("process id"))
+    worker_id = models.CharField(_("worker id"), max_length=64, blank=True)
+    queues = models.CharField(_("queues"), max_length=255, blank=True)
+    started_at = models.DateTimeField(_("started at"))
+    last_seen = models.DateTimeField(_("last seen"), db_index=True)
+
+    class Meta:
+        verbose_name = _("task worker heartbeat")
+        constraints = [
+            models.UniqueConstraint(fields=["hostname", "pid"], name="heartbeat_one_per_process")
+        ]
+
+    def __str__(self):
+        return f"{self.hostname}:{self.pid}"

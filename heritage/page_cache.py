@@ -17,7 +17,10 @@ lookup instead of a dozen queries. Correctness comes first:
   generation: a page rendered while an access change landed is filed under the old number
   and never served again;
 - the key also carries the access gate's epoch (``archive.access.access_epoch``) when the
-  gate has one, for visibility that changes with time rather than with an edit.
+  gate has one, for visibility that changes with time rather than with an edit;
+- nginx in front (``deploy/nginx.conf``) cannot read the generation, so it may keep a stored
+  page only ``DSS_PROXY_CACHE_SECONDS`` (``X-Accel-Expires``; 0, the default, = not at all):
+  that is the longest a change can take to reach anonymous visitors through nginx.
 """
 
 import hashlib
@@ -102,6 +105,10 @@ def store_response(request, response) -> None:
         return
     patch_vary_headers(response, ("Cookie",))
     response["X-Page-Cache"] = "miss"
+    if settings.DSS_PROXY_CACHE_SECONDS > 0:
+        # nginx's micro-cache may keep this page a few seconds (deploy/nginx.conf); it keeps
+        # nothing Django does not mark so, and no page for a visitor with a session.
+        response["X-Accel-Expires"] = str(settings.DSS_PROXY_CACHE_SECONDS)
     cache.set(cache_key(request), response, _timeout())
 
 

@@ -5,7 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import file_gate, views
+from . import file_gate, health, views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -18,6 +18,8 @@ urlpatterns = [
     path("data-saver/", views.toggle_data_saver, name="data_saver"),
     path("sitemap.xml", views.sitemap_index, name="sitemap_index"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    # For monitoring: database, cache, storage, search and task workers (heritage/health.py).
+    path("healthz", health.healthz, name="healthz"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -2,11 +2,13 @@
 
 from wagtail import hooks
 
-from . import file_gate, page_cache
+from . import file_gate, health_admin, page_cache
 
 # Documents are served by Wagtail's view (WAGTAILDOCS_SERVE_METHOD = "serve_view"), which
 # asks this hook first: a document leaves only where it is used visibly (file_gate).
 hooks.register("before_serve_document", file_gate.refuse_hidden_document)
+# The dashboard says when each task worker last reported (heritage/health_admin.py).
+hooks.register("construct_homepage_panels", health_admin.add_workers_panel)
 
 
 @hooks.register("before_serve_page", order=100)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from .access import can_view_asset, may_download_originals
 from .core.captions import Segment, to_webvtt
 from .models import AssetState, DerivativeFile, MediaAsset, TrackKind
-from .ranges import ranged_file_response
+from .sendfile import file_response
 from .storage import derivatives_root
 
 
@@ -45,7 +45,7 @@ def derivative(request, asset_id, name):
     # The stored path is relative to the derivatives folder and must stay inside it.
     if not path.is_relative_to(root) or not path.is_file():
         raise Http404
-    return _private(ranged_file_response(request, str(path), made.mime), asset)
+    return _private(file_response(request, path, made.mime), asset)
 
 
 @require_GET
@@ -67,8 +67,6 @@ def original(request, asset_id):
     asset = get_object_or_404(MediaAsset, pk=asset_id)
     if not may_download_originals(request.user):
         raise Http404
-    response = ranged_file_response(
-        request, asset.file.path, asset.mime or "application/octet-stream"
-    )
+    response = file_response(request, asset.file.path, asset.mime or "application/octet-stream")
     response["Content-Disposition"] = "attachment"
     return _private(response)

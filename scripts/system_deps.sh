@@ -4,6 +4,9 @@
 #   scripts/system_deps.sh run    venv, ffmpeg, bubblewrap, poppler
 #   scripts/system_deps.sh test   the same, plus Chromium for the browser suite
 #   scripts/system_deps.sh ci     the same, plus the PostgreSQL server
+#   scripts/system_deps.sh stack  run's, plus what scripts/stack.sh and bench/load.py use:
+#                                 nginx, Redis, the PostgreSQL server, curl and wrk
+# (test and ci also bring nginx and Redis, for the stack test.)
 #
 # As root it uses apt-get, otherwise `sudo -n apt-get`. When neither can install, it stops
 # before anything else happens and prints one sentence with the exact command to run.
@@ -20,10 +23,13 @@ wanted=(
   "pdftoppm:poppler-utils"
 )
 case "$mode" in
-  test) wanted+=("chromium:chromium") ;;
-  ci) wanted+=("chromium:chromium" "pg_ctlcluster:postgresql" "initdb@/usr/lib/postgresql:postgresql") ;;
+  test) wanted+=("chromium:chromium" "nginx:nginx" "redis-server:redis-server") ;;
+  ci) wanted+=("chromium:chromium" "pg_ctlcluster:postgresql" "initdb@/usr/lib/postgresql:postgresql"
+    "nginx:nginx" "redis-server:redis-server") ;;
+  stack) wanted+=("nginx:nginx" "redis-server:redis-server" "pg_ctlcluster:postgresql"
+    "initdb@/usr/lib/postgresql:postgresql" "curl:curl" "wrk:wrk") ;;
   run) ;;
-  *) echo "usage: $0 run|test|ci" >&2; exit 2 ;;
+  *) echo "usage: $0 run|test|ci|stack" >&2; exit 2 ;;
 esac
 
 missing=()

@@ -43,6 +43,18 @@ else:
             "OPTIONS": {"MAX_ENTRIES": env_int("DSS_CACHE_MAX_ENTRIES", 20_000)},
         }
     }
+# With a shared cache server, sessions are read from it and written through to the database
+# (a restart of Redis signs nobody out).
+if DSS_CACHE_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Seconds nginx's micro-cache (deploy/nginx.conf) may keep an anonymous page the page cache
+# kept; sent as X-Accel-Expires. A closed record can be served that long by nginx; 0 = never.
+DSS_PROXY_CACHE_SECONDS = env_int("DSS_PROXY_CACHE_SECONDS", 0)
+# Behind nginx (deploy/nginx.conf): Python checks access, nginx sends the bytes of /files/ and
+# /media/ from its internal /_protected/ locations (X-Accel-Redirect). Off: Python streams them.
+DSS_ACCEL_REDIRECT = env_bool("DSS_ACCEL_REDIRECT", False)
+# How often each task worker records that it is alive (/healthz, the admin dashboard).
+DSS_HEARTBEAT_SECONDS = env_int("DSS_HEARTBEAT_SECONDS", 30)
 # Largest offline lesson pack (zip) a teacher may download.
 DSS_OFFLINE_PACK_MAX_BYTES = env_int("DSS_OFFLINE_PACK_MAX_BYTES", 2 * 1024**3)
 

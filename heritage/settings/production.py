@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DEBUG, SECRET_KEY, env_bool, env_int, env_list
+from .base import DEBUG, MIDDLEWARE, SECRET_KEY, env_bool, env_int, env_list
 
 if not SECRET_KEY or len(SECRET_KEY) < 32:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set to at least 32 random characters.")
@@ -39,3 +39,17 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # The demo's accounts have a published password: load_demo refuses here unless --force.
 DSS_DEMO_ALLOWED = env_bool("DSS_DEMO_ALLOWED", False)
+
+# Static files: hashed names and precompressed copies made by `manage.py collectstatic`
+# (whitenoise), served by nginx from STATIC_ROOT, or by whitenoise when no nginx is in front.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+MIDDLEWARE = [
+    MIDDLEWARE[0],  # SecurityMiddleware first, then static files before anything else
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    *MIDDLEWARE[1:],
+]
+# Monitoring may ask /healthz over plain HTTP on the machine itself (127.0.0.1:8001).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
