@@ -62,3 +62,12 @@ opensearch-start:
 
 opensearch-stop:
 	bash scripts/opensearch.sh stop
+
+# The production stack on this machine, for a trial (nginx on http://127.0.0.1:8080, gunicorn,
+# two task workers, Redis, PostgreSQL; scripts/stack.sh, README "Running in production").
+.PHONY: stack-start stack-stop
+stack-start: setup
+	bash scripts/stack.sh start
+
+stack-stop:
+	bash scripts/stack.sh stop
