@@ -20,6 +20,18 @@ def archive(page, tmp_path_factory):
     return build_archive(tmp_path_factory.mktemp("media"))
 
 
+def wait_until(page, expression: str, timeout_s: float = 15.0):
+    """Poll ``expression`` until it is true. Playwright's wait_for_function evaluates a
+    string with eval() inside the page, which the site's Content Security Policy forbids;
+    page.evaluate() goes through the DevTools protocol, outside the page's policy."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"timed out waiting for {expression}"
+        page.wait_for_timeout(50)
+
+
 def url_of(page_obj, lang):
     with translation.override(lang):
         return page_obj.get_url()
@@ -60,10 +72,10 @@ def test_clicking_a_transcript_line_seeks_the_player(page, archive, lang):
     assert line.get_attribute("data-start") == "2.00"
     line.focus()
     page.keyboard.press("Enter")  # buttons: the keyboard does what a click does
-    page.wait_for_function("document.querySelector('[data-player]').currentTime >= 2")
+    wait_until(page, "document.querySelector('[data-player]').currentTime >= 2")
     assert 2 <= current_time(page) < 6
-    page.wait_for_function(
-        "document.querySelectorAll('ol.transcript-lines button[aria-current]').length === 1"
+    wait_until(
+        page, "document.querySelectorAll('ol.transcript-lines button[aria-current]').length === 1"
     )
 
 
@@ -83,14 +95,14 @@ def test_data_saver_plays_the_low_bandwidth_tier(page, archive, lang):
     page.goto(url_of(archive["recording"], lang))
     player = page.locator("[data-player]")
     player.evaluate("m => m.load()")
-    page.wait_for_function("document.querySelector('[data-player]').currentSrc !== ''")
+    wait_until(page, "document.querySelector('[data-player]').currentSrc !== ''")
     assert "audio_aac" in player.evaluate("m => m.currentSrc")
     page.locator(".data-saver button").click()
     page.wait_for_selector(".data-saver button[aria-pressed='true']")
     assert page.url.endswith(url_of(archive["recording"], lang))
     player = page.locator("[data-player]")
     player.evaluate("m => m.load()")
-    page.wait_for_function("document.querySelector('[data-player]').currentSrc !== ''")
+    wait_until(page, "document.querySelector('[data-player]').currentSrc !== ''")
     assert "audio_opus" in player.evaluate("m => m.currentSrc")
 
 
