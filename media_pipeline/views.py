@@ -11,7 +11,7 @@ from .access import can_view_asset, may_download_originals
 from .core.captions import Segment, to_webvtt
 from .models import AssetState, DerivativeFile, MediaAsset, TrackKind
 from .sendfile import file_response
-from .storage import derivatives_root
+from .storage import derivatives_root, uses_s3
 
 
 def _visible_asset(request, asset_id) -> MediaAsset:
@@ -40,6 +40,13 @@ def derivative(request, asset_id, name):
     if asset.state != AssetState.DONE:
         raise Http404
     made = get_object_or_404(DerivativeFile, asset=asset, name=name)
+    if uses_s3():
+        from . import objectstore
+
+        store = objectstore.derivatives()
+        return _private(
+            objectstore.ranged_object_response(request, store, made.path, made.mime), asset
+        )
     root = derivatives_root().resolve()
     path = (root / made.path).resolve()
     # The stored path is relative to the derivatives folder and must stay inside it.
@@ -67,6 +74,14 @@ def original(request, asset_id):
     asset = get_object_or_404(MediaAsset, pk=asset_id)
     if not may_download_originals(request.user):
         raise Http404
-    response = file_response(request, asset.file.path, asset.mime or "application/octet-stream")
+    mime = asset.mime or "application/octet-stream"
+    if uses_s3():
+        from . import objectstore
+
+        response = objectstore.ranged_object_response(
+            request, objectstore.originals(), asset.file.name, mime
+        )
+    else:
+        response = file_response(request, asset.file.path, mime)
     response["Content-Disposition"] = "attachment"
     return _private(response)

@@ -200,6 +200,15 @@ WAGTAILMEDIA = {"MEDIA_MODEL": "media_pipeline.MediaAsset"}
 WAGTAILIMAGES_IMAGE_MODEL = "media_pipeline.HeritageImage"
 DSS_ORIGINALS_ROOT = Path(env_str("DSS_ORIGINALS_ROOT", str(DATA_DIR / "originals")))
 DSS_DERIVATIVES_ROOT = Path(env_str("DSS_DERIVATIVES_ROOT", str(DATA_DIR / "derivatives")))
+# Where originals and derivatives live: "local" (the two folders above) or "s3", an
+# S3-compatible bucket (media_pipeline/objectstore.py). Still private: bytes leave only
+# through the permission-checked views.
+DSS_STORAGE = env_str("DSS_STORAGE", "local")
+DSS_S3_ENDPOINT_URL = env_str("DSS_S3_ENDPOINT_URL", "")
+DSS_S3_BUCKET = env_str("DSS_S3_BUCKET", "dss-media")
+DSS_S3_ACCESS_KEY = env_str("DSS_S3_ACCESS_KEY", "")
+DSS_S3_SECRET_KEY = env_str("DSS_S3_SECRET_KEY", "")
+DSS_S3_REGION = env_str("DSS_S3_REGION", "us-east-1")
 DSS_MAX_UPLOAD_BYTES = env_int("DSS_MAX_UPLOAD_BYTES", 8 * 1024**3)
 DSS_MEDIA_LEASE_SECONDS = env_int("DSS_MEDIA_LEASE_SECONDS", 600)
 DSS_MEDIA_MAX_ATTEMPTS = env_int("DSS_MEDIA_MAX_ATTEMPTS", 3)

@@ -1,11 +1,14 @@
-"""Fixity audit: re-hash every original and compare with the checksum taken at ingest."""
+"""Fixity audit: re-hash every original and compare with the checksum taken at ingest.
+
+With ``DSS_STORAGE = "s3"`` each original is streamed from the bucket and hashed on the way
+(never written to disk); the bucket's ``originals/`` listing gives the untracked objects."""
 
 import os
 from dataclasses import dataclass, field
 
 from ..core.checksum import sha256_file
 from ..models import EventType, MediaAsset
-from ..storage import originals_root
+from ..storage import originals_root, uses_s3
 from .events import record_event
 
 
@@ -29,7 +32,43 @@ class FixityReport:
         return bool(self.changed or self.missing)
 
 
+def _check(report: FixityReport, asset: MediaAsset, actual: str | None) -> None:
+    if actual is None:
+        report.missing.append(asset.pk)
+        record_event(asset, EventType.FIXITY, "missing", f"{asset.file.name} not found")
+    elif actual == asset.sha256:
+        report.ok.append(asset.pk)
+        record_event(asset, EventType.FIXITY, "ok", f"sha256 {actual}", tool="sha256")
+    else:
+        report.changed.append(asset.pk)
+        record_event(
+            asset,
+            EventType.FIXITY,
+            "changed",
+            f"expected {asset.sha256}, found {actual}",
+            tool="sha256",
+        )
+
+
+def _audit_bucket() -> FixityReport:
+    from .. import objectstore
+
+    report = FixityReport()
+    store = objectstore.originals()
+    known = set()
+    for asset in MediaAsset.objects.exclude(sha256="").iterator():
+        known.add(asset.file.name)
+        present = objectstore.object_size(store, asset.file.name) is not None
+        _check(
+            report, asset, objectstore.sha256_object(store, asset.file.name) if present else None
+        )
+    report.untracked = sorted(name for name in objectstore.list_names(store) if name not in known)
+    return report
+
+
 def audit() -> FixityReport:
+    if uses_s3():
+        return _audit_bucket()
     report = FixityReport()
     root = originals_root()
     known = set()

@@ -17,6 +17,7 @@ from ..core.filenames import clean_filename
 from ..core.process import inspect_media
 from ..messages import sentence_for
 from ..models import AssetState, EventType, MediaAsset, RecordMedia
+from ..storage import local_original
 from .events import record_event
 from .runner import default_runner
 
@@ -69,7 +70,8 @@ def finalize_upload(asset: MediaAsset, *, record=None, original_name="") -> Inge
     if not asset.original_filename:
         asset.original_filename = clean_filename(name)
     try:
-        inspection = inspect_media(asset.file.path, default_runner())
+        with local_original(stored_name) as original:
+            inspection = inspect_media(original, default_runner())
     except MediaError as exc:
         asset.state = AssetState.QUARANTINED
         asset.error_code, asset.error_detail = exc.code, exc.detail

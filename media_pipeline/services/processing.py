@@ -15,7 +15,7 @@ from ..core.errors import MediaError
 from ..core.plan import plan_derivatives
 from ..core.process import inspect_media, process_media
 from ..models import AssetState, DerivativeFile, EventType, MediaAsset, ProcessingJob
-from ..storage import derivatives_root
+from ..storage import derivatives_workspace, local_original, publish_derivatives
 from .events import record_event
 from .runner import default_runner
 
@@ -80,8 +80,14 @@ def process_asset(asset_id: int, *, runner=None) -> str:
     asset = MediaAsset.objects.filter(pk=asset_id).first()
     if asset is None or asset.state == AssetState.QUARANTINED:
         return Outcome.SKIPPED
+    # The core works on local paths: with a bucket, these are scratch copies (storage.py).
+    with local_original(asset.file.name) as original, derivatives_workspace() as root:
+        return _process(asset, original, root, runner)
+
+
+def _process(asset: MediaAsset, original: Path, root: Path, runner) -> str:
     try:
-        inspection = inspect_media(asset.file.path, runner)
+        inspection = inspect_media(original, runner)
     except MediaError as exc:
         _fail(asset, None, exc, quarantine=exc.permanent)
         return Outcome.FAILED
@@ -89,14 +95,14 @@ def process_asset(asset_id: int, *, runner=None) -> str:
     job = claim_job(asset, key)
     if job is None:
         return Outcome.SKIPPED
-    out_dir = derivatives_root() / asset.sha256[:2] / asset.sha256 / key[:12]
+    out_dir = root / asset.sha256[:2] / asset.sha256 / key[:12]
     out_dir.mkdir(parents=True, exist_ok=True)
     # We hold the lease, so any temp file here was left by a worker that died mid-run.
     for leftover in out_dir.glob(".tmp-*"):
         leftover.unlink(missing_ok=True)
     try:
         result = process_media(
-            asset.file.path,
+            original,
             inspection.sniffed,
             inspection.probe,
             out_dir,
@@ -118,12 +124,12 @@ def process_asset(asset_id: int, *, runner=None) -> str:
             return Outcome.RETRY
         _fail(asset, job, exc, quarantine=exc.permanent)
         return Outcome.FAILED
-    _register(asset, job, result)
+    publish_derivatives(root, [made.path for made in result.derivatives])
+    _register(asset, job, result, root)
     return Outcome.DONE
 
 
-def _register(asset, job, result) -> None:
-    root = derivatives_root()
+def _register(asset, job, result, root: Path) -> None:
     with transaction.atomic():
         names = []
         for made in result.derivatives:
@@ -223,7 +229,8 @@ def mark_stale(runner=None) -> list[int]:
     affected = []
     for asset in MediaAsset.objects.filter(state=AssetState.DONE).prefetch_related("derivatives"):
         try:
-            inspection = inspect_media(asset.file.path, runner)
+            with local_original(asset.file.name) as original:
+                inspection = inspect_media(original, runner)
         except MediaError:
             continue  # fixity_audit reports damaged originals; nothing to regenerate from
         specs = plan_derivatives(inspection.kind, inspection.probe)

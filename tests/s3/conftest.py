@@ -1,0 +1,92 @@
+"""S3 tests run against a real S3-compatible server (S3Proxy, ``scripts/s3.sh``), never a
+mock. They run when selected with ``-m s3``: at ``DSS_S3_TEST_ENDPOINT`` when that is set
+(the server must answer there), otherwise the set-up starts ``scripts/s3.sh`` itself."""
+
+import os
+import re
+import subprocess
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+from archive.models import RecordingPage
+from tests.factories import make_record
+from tests.support import media_samples
+
+ROOT = Path(__file__).resolve().parents[2]
+ACCESS_KEY = os.environ.get("DSS_S3_TEST_ACCESS_KEY", "dss-test")
+SECRET_KEY = os.environ.get("DSS_S3_TEST_SECRET_KEY", "dss-test-secret")
+
+
+def _selected(config) -> bool:
+    return bool(re.search(r"(?<!not )\bs3\b", config.getoption("markexpr") or ""))
+
+
+def pytest_collection_modifyitems(config, items):
+    if _selected(config):
+        return
+    skip = pytest.mark.skip(reason="needs an S3-compatible server: run with -m s3")
+    for item in items:
+        if item.get_closest_marker("s3") is not None:
+            item.add_marker(skip)
+
+
+def _answers(url: str) -> bool:
+    try:
+        urllib.request.urlopen(url, timeout=3)
+    except urllib.error.HTTPError:
+        return True  # an S3 server says 403 to an anonymous request: it is up
+    except OSError:
+        return False
+    return True
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    url = os.environ.get("DSS_S3_TEST_ENDPOINT")
+    if url:
+        assert _answers(url), f"no S3 server answers at DSS_S3_TEST_ENDPOINT={url}"
+        return url
+    port = os.environ.get("DSS_S3_PORT", "9000")
+    subprocess.run(["bash", str(ROOT / "scripts" / "s3.sh"), "start"], check=True, timeout=600)
+    return f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+def on_s3(settings, s3_endpoint):
+    """This test's originals and derivatives live in a fresh bucket of the real server."""
+    from media_pipeline import objectstore
+
+    settings.DSS_STORAGE = "s3"
+    settings.DSS_S3_ENDPOINT_URL = s3_endpoint
+    settings.DSS_S3_BUCKET = f"dss-test-{uuid.uuid4().hex[:12]}"
+    settings.DSS_S3_ACCESS_KEY = ACCESS_KEY
+    settings.DSS_S3_SECRET_KEY = SECRET_KEY
+    objectstore.reset()
+    objectstore.ensure_bucket()
+    yield objectstore
+    objectstore.reset()
+
+
+@pytest.fixture
+def tone(tmp_path):
+    return media_samples.wav(tmp_path, "tiếng hát.wav", channels=1, duration=3)
+
+
+@pytest.fixture
+def public_recording(db):
+    return make_record(RecordingPage, title_vi="Hát ru trên S3", slug="hat-ru-tren-s3")
+
+
+@pytest.fixture
+def ingest(django_capture_on_commit_callbacks):
+    from media_pipeline.services.ingest import ingest_file
+
+    def run(path, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True), open(path, "rb") as handle:
+            return ingest_file(handle, path.name, **kwargs)
+
+    return run
