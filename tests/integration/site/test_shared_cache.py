@@ -51,6 +51,20 @@ WEB = textwrap.dedent(
     print("PAGE", after.status_code, after.get("X-Page-Cache"))
     print("HOME", "Bài khấn chung tiến" in client.get("/vi/").content.decode())
     print("SITEMAP", "bai-khan" in client.get("/vi/sitemap.xml").content.decode())
+
+    # The task worker finishing media (a save of the asset in its own process) reaches
+    # this process's cached pages too.
+    client.get("/vi/teachers/")
+    print("TEACHERS-BEFORE", client.get("/vi/teachers/")["X-Page-Cache"])
+    worker = (
+        "from django.conf import settings;"
+        "settings.DSS_ORIGINALS_ROOT.mkdir(parents=True, exist_ok=True);"
+        "(settings.DSS_ORIGINALS_ROOT / 'x.wav').write_bytes(b'RIFF');"
+        "from media_pipeline.models import MediaAsset;"
+        "MediaAsset.objects.create(title='x', type='audio', state='done', file='x.wav')"
+    )
+    subprocess.run([sys.executable, "manage.py", "shell", "-c", worker], check=True)
+    print("TEACHERS-AFTER", client.get("/vi/teachers/")["X-Page-Cache"])
     """
 )
 
@@ -75,6 +89,7 @@ def test_a_record_closed_by_another_process_is_not_served_from_the_cache(tmp_pat
     assert "PAGE 404 None" in lines, web.stdout
     assert "HOME False" in lines, web.stdout
     assert "SITEMAP False" in lines, web.stdout
+    assert "TEACHERS-BEFORE hit" in lines and "TEACHERS-AFTER miss" in lines, web.stdout
 
 
 @pytest.mark.django_db
