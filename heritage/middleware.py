@@ -97,3 +97,21 @@ class RateLimitMiddleware:
         answer["Retry-After"] = "60"
         answer["Cache-Control"] = "private, no-store"
         return answer
+
+
+ADMIN_CSP = "frame-ancestors 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"
+
+
+class AdminCSPMiddleware:
+    """The Wagtail admin relies on inline scripts and styles, so the public pages' strict
+    policy (django-csp, which skips ``/admin/``) would break it; it gets a looser one that
+    still forbids framing by other sites, plugins and a foreign ``<base>`` or form target."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith("/admin/") and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = ADMIN_CSP
+        return response

@@ -114,6 +114,7 @@ MIDDLEWARE = [
     # Wagtail's redirects, refused when they lead to a record the visitor may not see.
     "heritage.middleware.GatedRedirectMiddleware",
     "csp.middleware.CSPMiddleware",
+    "heritage.middleware.AdminCSPMiddleware",
     # Last, as django-axes asks: locks out repeated failed sign-ins (site and admin).
     "axes.middleware.AxesMiddleware",
 ]
@@ -266,8 +267,8 @@ SESSION_COOKIE_AGE = env_int("DSS_SESSION_SECONDS", 4 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("DSS_SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
 
 # Content Security Policy (django-csp): public pages run only the site's own scripts and
-# styles, nothing inline. The Wagtail admin relies on inline scripts and styles and keeps
-# is excluded: it is for signed-in staff only, behind its own login.
+# styles, nothing inline. The Wagtail admin relies on inline scripts and styles: it is
+# excluded here and gets a looser policy (heritage.middleware.AdminCSPMiddleware).
 CONTENT_SECURITY_POLICY = {
     "EXCLUDE_URL_PREFIXES": ["/admin/"],
     "DIRECTIVES": {

@@ -45,6 +45,12 @@ def test_public_pages_have_a_strict_content_security_policy(client, catalogue):
         assert "unsafe-inline" not in policy and "unsafe-eval" not in policy, url
 
 
+@pytest.mark.django_db
+def test_the_admin_gets_a_looser_policy_that_still_forbids_framing(client):
+    policy = client.get("/admin/login/")["Content-Security-Policy"]
+    assert "frame-ancestors 'self'" in policy and "object-src 'none'" in policy
+
+
 @pytest.fixture
 def lockout(settings, db):
     settings.AXES_ENABLED = True
