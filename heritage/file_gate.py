@@ -80,9 +80,10 @@ def _file_response(request, field_file, visible_to_all: bool):
     # nginx sends the bytes when DSS_ACCEL_REDIRECT is on (media_pipeline.sendfile).
     response = file_response(request, field_file.path, content_type)
     response["X-Content-Type-Options"] = "nosniff"
-    # Only what anyone may see may be kept by shared caches; a restricted file is not kept
-    # at all, so it cannot be read back from a shared computer's cache after sign-out.
-    response["Cache-Control"] = "public, max-age=600" if visible_to_all else "private, no-store"
+    # What anyone may see may be kept by the browser for a while, never by shared caches
+    # (closing a record must take effect there at once, as for media in /files/); a
+    # restricted file is not kept at all, so it cannot be read back from a shared computer.
+    response["Cache-Control"] = "private, max-age=600" if visible_to_all else "private, no-store"
     return response
 
 
