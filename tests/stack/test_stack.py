@@ -8,7 +8,7 @@ most of it ``load_demo``), then:
 - static files: hashed name, gzip, a year's Cache-Control;
 - media through X-Accel-Redirect: gunicorn answers with an empty body and the internal path,
   nginx sends the bytes, a Range gives 206 and exactly those bytes, the internal location
-  cannot be asked for from outside;
+  cannot be asked for from outside; an image rendition (``/media/images/``) the same way;
 - a record closed by another process (``manage.py shell -c``) is refused at once by every
   gunicorn worker (seen in gunicorn's access log by process id) and by nginx once its
   micro-cache entry has lapsed (``DSS_PROXY_CACHE_SECONDS``, 1 s here);
@@ -75,6 +75,19 @@ DerivativeFile.objects.create(
     preset_key="stack", size=len(payload),
 )
 RecordMedia.objects.create(record=record, asset=asset, caption="Stack test audio")
+# An image in the record's body: its renditions leave through the gate (/media/images/).
+import io
+from django.core.files.images import ImageFile
+from PIL import Image
+from wagtail.images import get_image_model
+data = io.BytesIO()
+Image.new("RGB", (64, 48), (200, 60, 20)).save(data, "PNG")
+image = get_image_model().objects.create(
+    title="Stack image", file=ImageFile(io.BytesIO(data.getvalue()), name="stack-image.png")
+)
+block = {"type": "image", "value": {"image": image.pk, "decorative": True, "alt_text": ""}}
+record.body_vi = [*record.body_vi.raw_data, block]
+record.save_revision().publish()
 print("FIXTURE " + json.dumps({
     "record_id": record.pk, "url": record.url, "title": record.title, "asset": asset.pk,
     "sha256": hashlib.sha256(payload).hexdigest(),
@@ -252,6 +265,29 @@ def _parallel(stack, url, expected, refuse=b""):
         return set(pool.map(one, range(16)))
 
 
+def _image_url(stack) -> str:
+    status, _, body = stack.get(stack.fixture["url"])
+    assert status == 200
+    found = re.search(rb'src="(/media/images/[^"]+)"', body)
+    assert found, "the record page shows its image"
+    return found.group(1).decode()
+
+
+def test_image_renditions_leave_through_the_gate_and_x_accel_redirect(stack):
+    url = _image_url(stack)
+    status, headers, body = stack.get(url, direct=True)
+    assert status == 200 and body == b""
+    assert headers["X-Accel-Redirect"] == "/_protected/media/" + url.removeprefix("/media/")
+    status, headers, body = stack.get(url)
+    assert status == 200 and body[:4] in (b"RIFF", b"\x89PNG")
+    assert headers["Content-Type"].startswith("image/")
+    assert headers["Cache-Control"] == "public, max-age=600"
+    stack.image_url = url
+    # The original upload (camera data kept) is for the admin only.
+    status, _, _ = stack.get("/media/original_images/stack-image.png")
+    assert status == 404
+
+
 def _pids_for(log: str, path: str, status: int) -> set[str]:
     pattern = re.compile(rf'pid=<?(\d+)>? "GET {re.escape(path)} HTTP/1\.1" {status} ')
     return set(pattern.findall(log))
@@ -290,6 +326,9 @@ def test_a_closed_record_is_refused_by_every_worker_and_by_nginx(stack):
         status, _, body = stack.get(url)
         assert status == 404 and title not in body
     assert stack.get(media, {"Range": "bytes=0-99"})[0] == 404
+    image = getattr(stack, "image_url", None)
+    if image:
+        assert stack.get(image)[0] == 404
 
 
 def _cookies(headers) -> dict[str, str]:
