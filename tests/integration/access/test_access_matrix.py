@@ -645,6 +645,7 @@ def test_every_door_keeps_every_promise(door, world, client, frozen):
     assert not problems, f"{door.name}: " + "; ".join(problems)
 
 
+@pytest.mark.django_db
 def test_seasonal_record_follows_its_window_with_no_edit(world, client):
     """The same request, at two moments: hidden outside the lunar window, shown inside."""
     record = world.records["seasonshut"]
