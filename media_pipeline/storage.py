@@ -87,7 +87,8 @@ class OriginalsStorage(Storage):
         return self.backend().path(name)
 
     def url(self, name):
-        return None  # bytes leave only through the views
+        # Never a bucket address (it would bypass the access gate); on disk, as before.
+        return None if uses_s3() else self.backend().url(name)
 
     def delete(self, name):
         return None

@@ -133,3 +133,36 @@ def test_derivatives_missing_from_the_bucket_are_not_served(
     s3, bucket = _client(on_s3.derivatives())
     s3.delete_object(Bucket=bucket, Key=on_s3.key_of(on_s3.derivatives(), aac.path))
     assert client.get(f"/files/{asset.pk}/audio_aac").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_backup_and_restore_through_the_bucket(on_s3, tone, ingest, public_recording, tmp_path):
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+
+    from heritage.backup import backup, restore
+    from media_pipeline.models import MediaAsset
+
+    asset = ingest(tone, record=public_recording).asset
+    bag = backup(tmp_path / "bag")
+    assert bag.is_valid()
+    assert (tmp_path / "bag" / "data" / "originals" / asset.file.name).read_bytes() == (
+        tone.read_bytes()
+    )
+
+    # An empty instance: no rows, and a new, empty bucket.
+    call_command("flush", interactive=False, verbosity=0)
+    settings.DSS_S3_BUCKET = settings.DSS_S3_BUCKET + "-restored"
+    on_s3.reset()
+    on_s3.ensure_bucket()
+
+    report = restore(tmp_path / "bag")
+    assert report.verified == 1 and report.queued == [asset.pk]
+    restored = MediaAsset.objects.get()
+    assert _object_bytes(on_s3, on_s3.originals(), restored.file.name) == tone.read_bytes()
+    restored.refresh_from_db()
+    assert restored.state == AssetState.DONE
+    aac = DerivativeFile.objects.get(asset=restored, name="audio_aac")
+    assert on_s3.object_size(on_s3.derivatives(), aac.path) == aac.size
+    assert _local_files() == []
+    ContentType.objects.get_for_models(*apps.get_models())  # see test_backup_restore.py
