@@ -166,3 +166,23 @@ def test_backup_and_restore_through_the_bucket(on_s3, tone, ingest, public_recor
     assert on_s3.object_size(on_s3.derivatives(), aac.path) == aac.size
     assert _local_files() == []
     ContentType.objects.get_for_models(*apps.get_models())  # see test_backup_restore.py
+
+
+def test_new_originals_are_put_with_a_conditional_write(on_s3, tmp_path):
+    """If-None-Match: * goes with every put of an original, so a server that honours it
+    refuses an overwrite even when two workers pass the existence check together."""
+    store = on_s3.originals()
+    client = store.connection.meta.client
+    sent = []
+
+    def observe(request, **_kwargs):
+        sent.append(request.headers.get("If-None-Match"))
+
+    client.meta.events.register("before-send.s3.PutObject", observe)
+    try:
+        body = tmp_path / "body.bin"
+        body.write_bytes(b"content")
+        assert store.write_once().put_new("originals/cond/one.bin", body) is True
+    finally:
+        client.meta.events.unregister("before-send.s3.PutObject", observe)
+    assert [h.decode() if isinstance(h, bytes) else h for h in sent] == ["*"]
