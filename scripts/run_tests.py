@@ -8,7 +8,11 @@ hides the others):
 3. **postgres**: the database-backed integration tests again, when PostgreSQL answers at
    PG_TEST_URL (required when REQUIRE_POSTGRES=1, as in CI);
 4. **opensearch**: the search behaviour suite against a live node at OPENSEARCH_URL
-   (required when REQUIRE_OPENSEARCH=1, as in CI; `make opensearch-start` starts one).
+   (required when REQUIRE_OPENSEARCH=1, as in CI; `make opensearch-start` starts one);
+5. **s3**: media storage and backup against a real S3-compatible server (S3Proxy, started
+   by the tests themselves with Java and Maven; opt out with DSS_SKIP_S3=1);
+6. **stack**: the production stack (nginx, gunicorn, task workers, Redis, PostgreSQL)
+   started by scripts/stack.sh on loopback (opt out with DSS_SKIP_STACK=1).
 
 The last line is "Total: N passed, N failed, N skipped" over all passes that ran. Extra
 arguments are handed to every pass (for example `-x` or `-k lunar`).
@@ -17,6 +21,7 @@ arguments are handed to every pass (for example `-x` or `-k lunar`).
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -31,6 +36,8 @@ PYTHON = sys.executable
 PG_URL = os.environ.get("PG_TEST_URL", "postgres://postgres@127.0.0.1:5432/dss")
 OS_URL = os.environ.get("OPENSEARCH_URL", "http://127.0.0.1:9200")
 CHROMIUM = os.environ.get("DSS_CHROMIUM", "/usr/bin/chromium")
+# The suites with a pass of their own are left out of the database passes.
+UNIT_AND_INTEGRATION = "not browser and not opensearch and not s3 and not stack"
 
 
 @dataclass
@@ -118,7 +125,7 @@ def execute(run: Pass, reports: Path) -> None:
 
 def plan() -> tuple[list[Pass], list[str], list[str]]:
     """The passes to run, what is not run (and why), and what is required but missing."""
-    passes = [Pass("sqlite", ["-m", "not browser and not opensearch"])]
+    passes = [Pass("sqlite", ["-m", UNIT_AND_INTEGRATION])]
     not_run: list[str] = []
     broken: list[str] = []
 
@@ -132,7 +139,7 @@ def plan() -> tuple[list[Pass], list[str], list[str]]:
     if postgres_answers():
         postgres = Pass(
             "postgres",
-            ["-m", "not browser and not opensearch", "tests/integration"],
+            ["-m", UNIT_AND_INTEGRATION, "tests/integration"],
             {"DATABASE_URL": PG_URL},
         )
         passes.append(postgres)
@@ -150,6 +157,18 @@ def plan() -> tuple[list[Pass], list[str], list[str]]:
         broken.append(f"opensearch: required (REQUIRE_OPENSEARCH=1) but no node at {OS_URL}")
     else:
         not_run.append(f"opensearch: no node at {OS_URL} (make opensearch-start starts one)")
+
+    if flag("DSS_SKIP_S3"):
+        not_run.append("s3: skipped because DSS_SKIP_S3=1")
+    elif shutil.which("java") and shutil.which("mvn"):
+        passes.append(Pass("s3", ["-m", "s3", "tests/s3"]))
+    else:
+        broken.append("s3: Java and Maven are needed to fetch S3Proxy (set DSS_SKIP_S3=1)")
+
+    if flag("DSS_SKIP_STACK"):
+        not_run.append("stack: skipped because DSS_SKIP_STACK=1")
+    else:
+        passes.append(Pass("stack", ["-m", "stack", "tests/stack"]))
     return passes, not_run, broken
 
 

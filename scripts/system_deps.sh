@@ -2,7 +2,7 @@
 # Install the Debian packages that `make run`, `make test` or CI need and that pip cannot bring.
 #
 #   scripts/system_deps.sh run    venv, ffmpeg, bubblewrap, poppler
-#   scripts/system_deps.sh test   the same, plus Chromium for the browser suite
+#   scripts/system_deps.sh test   the same, plus Chromium, nginx, Redis, curl, Java and Maven
 #   scripts/system_deps.sh ci     the same, plus the PostgreSQL server
 #   scripts/system_deps.sh stack  run's, plus what scripts/stack.sh and bench/load.py use:
 #                                 nginx, Redis, the PostgreSQL server, curl and wrk
@@ -23,9 +23,11 @@ wanted=(
   "pdftoppm:poppler-utils"
 )
 case "$mode" in
-  test) wanted+=("chromium:chromium" "nginx:nginx" "redis-server:redis-server") ;;
+  # Java and Maven fetch and run S3Proxy and OpenSearch (preinstalled on the project's machines).
+  test) wanted+=("chromium:chromium" "nginx:nginx" "redis-server:redis-server" "curl:curl"
+    "java:default-jre-headless" "mvn:maven") ;;
   ci) wanted+=("chromium:chromium" "pg_ctlcluster:postgresql" "initdb@/usr/lib/postgresql:postgresql"
-    "nginx:nginx" "redis-server:redis-server") ;;
+    "nginx:nginx" "redis-server:redis-server" "curl:curl" "java:default-jre-headless" "mvn:maven") ;;
   stack) wanted+=("nginx:nginx" "redis-server:redis-server" "pg_ctlcluster:postgresql"
     "initdb@/usr/lib/postgresql:postgresql" "curl:curl" "wrk:wrk") ;;
   run) ;;
