@@ -77,6 +77,42 @@ class RecordMediaAccess:
             allowed & ~Q(pk__in=withdrawn) & ~Q(pk__in=shared_with_hidden)
         )
 
+    def restricted_segments(self, asset) -> list[tuple[float, float, str]]:
+        """The asset's restricted ranges as ``(start_s, end_s, mode)``."""
+        from .models import RestrictedSegment
+
+        return [
+            (row.start_s, row.end_s, row.mode)
+            for row in RestrictedSegment.objects.filter(asset_id=asset.pk).order_by("start_s")
+        ]
+
+    def hears_full(self, asset, user, at=None) -> bool:
+        """Whether ``user`` may hear every restricted range of ``asset`` (then the full
+        version is served; otherwise the restricted variant). A range passes when its
+        protocols hold (``protocol_mode``: all or any); a range without protocols only for
+        officers who see closed records."""
+        from .models import RestrictedSegment
+        from .models.protocols import ProtocolMode
+
+        segments = list(
+            RestrictedSegment.objects.filter(asset_id=asset.pk).prefetch_related("protocols")
+        )
+        if not segments or self.may_download_originals(user):
+            return True
+        satisfied, _unsatisfied = protocol_sets(user, at)
+        satisfied = set(satisfied)
+        for segment in segments:
+            ids = {p.pk for p in segment.protocols.all()}
+            if not ids:
+                return False
+            if segment.protocol_mode == ProtocolMode.ANY:
+                ok = bool(ids & satisfied)
+            else:
+                ok = ids <= satisfied
+            if not ok:
+                return False
+        return True
+
     def may_download_originals(self, user) -> bool:
         return user is not None and user.is_active and user.has_perm(VIEW_CLOSED_PERM)
 

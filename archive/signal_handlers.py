@@ -63,8 +63,30 @@ def _asset_protocols_changed(sender, instance, raw=False, action=None, **kwargs)
     )
 
 
+def _segment_changed(sender, instance, raw=False, action=None, **kwargs):
+    """A restricted segment added, moved or removed: its asset's restricted variants are
+    made again (``restrictions_changed``) and its records re-announced (search documents
+    leave out the range's lines). Protocol changes decide who hears, not what is made."""
+    if raw or (action is not None and not action.startswith("post_")):
+        return
+    from media_pipeline.models import RecordMedia
+    from media_pipeline.services.processing import restrictions_changed
+
+    touch_records(
+        RecordMedia.objects.filter(asset_id=instance.asset_id).values_list("record_id", flat=True)
+    )
+    if action is None:
+        restrictions_changed(instance.asset_id)
+
+
 def connect_signal_handlers():
-    from .models import AssetProtocols, ConsentRecord, Protocol, RecordContributor
+    from .models import (
+        AssetProtocols,
+        ConsentRecord,
+        Protocol,
+        RecordContributor,
+        RestrictedSegment,
+    )
 
     uid = "archive.access"
     post_save.connect(_consent_saved, sender=ConsentRecord, dispatch_uid=f"{uid}.consent")
@@ -79,10 +101,20 @@ def connect_signal_handlers():
             sender=AssetProtocols,
             dispatch_uid=f"{uid}.asset-protocols.{signal is post_save}",
         )
+        signal.connect(
+            _segment_changed,
+            sender=RestrictedSegment,
+            dispatch_uid=f"{uid}.restricted-segment.{signal is post_save}",
+        )
     m2m_changed.connect(
         _asset_protocols_changed,
         sender=AssetProtocols.protocols.through,
         dispatch_uid=f"{uid}.asset-protocols.m2m",
+    )
+    m2m_changed.connect(
+        _segment_changed,
+        sender=RestrictedSegment.protocols.through,
+        dispatch_uid=f"{uid}.restricted-segment.m2m",
     )
     post_save.connect(_protocol_changed, sender=Protocol, dispatch_uid=f"{uid}.protocol")
     page_published.connect(_record_published, dispatch_uid=f"{uid}.published")

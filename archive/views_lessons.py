@@ -123,7 +123,7 @@ def projector(request, token):
         from media_pipeline.presentation import players_for_record
 
         players = players_for_record(
-            current.record, data_saver=request.COOKIES.get("datasaver") == "1"
+            current.record, data_saver=request.COOKIES.get("datasaver") == "1", user=request.user
         )
     context = {
         "pack": pack,

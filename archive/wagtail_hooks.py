@@ -14,6 +14,8 @@ from .models import (
     Person,
     Protocol,
     Province,
+    RestrictedSegment,
+    TKLabel,
 )
 
 
@@ -74,6 +76,18 @@ class AssetProtocolsViewSet(SnippetViewSet):
     list_display = ["asset", "mode"]
 
 
+class RestrictedSegmentViewSet(SnippetViewSet):
+    model = RestrictedSegment
+    icon = "media"
+    list_display = ["asset", "start_s", "end_s", "mode"]
+
+
+class TKLabelViewSet(SnippetViewSet):
+    model = TKLabel
+    icon = "tag"
+    list_display = ["name_en", "name_vi"]
+
+
 class AccessRequestViewSet(SnippetViewSet):
     model = AccessRequest
     icon = "key"
@@ -91,7 +105,14 @@ class CatalogueViewSetGroup(SnippetViewSetGroup):
 class AccessViewSetGroup(SnippetViewSetGroup):
     menu_label = _("Access and consent")
     menu_icon = "lock"
-    items = (ProtocolViewSet, AssetProtocolsViewSet, ConsentRecordViewSet, AccessRequestViewSet)
+    items = (
+        ProtocolViewSet,
+        AssetProtocolsViewSet,
+        RestrictedSegmentViewSet,
+        TKLabelViewSet,
+        ConsentRecordViewSet,
+        AccessRequestViewSet,
+    )
 
 
 register_snippet(AccessViewSetGroup)

@@ -22,6 +22,13 @@ class MediaAccessPolicy(Protocol):
     def record_by_accession(self, accession_number: str):
         """The record page with this accession number, or ``None``."""
 
+    def restricted_segments(self, asset) -> list[tuple[float, float, str]]:
+        """Restricted time ranges of ``asset`` as ``(start_s, end_s, "silence"|"cut")``."""
+
+    def hears_full(self, asset, user) -> bool:
+        """Whether ``user`` may hear every restricted range of ``asset`` (full version) or
+        gets its restricted variant."""
+
 
 _policy: MediaAccessPolicy | None = None
 

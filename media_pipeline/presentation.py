@@ -36,7 +36,14 @@ def _url(asset_id, name):
     return reverse("media_pipeline:derivative", args=[asset_id, name])
 
 
-def players_for_record(record, *, data_saver: bool = False) -> list[Player]:
+def players_for_record(record, *, data_saver: bool = False, user=None) -> list[Player]:
+    """Players for ``user`` (default: an anonymous visitor). For a recording with
+    restricted segments that ``user`` may not hear, the transcript lacks the lines in the
+    ranges (and follows the restricted variant's timeline) and the poster and waveform are
+    left out; the sources keep their names, the /files/ door serves the variant."""
+    from .access import hears_full, restricted_segments
+    from .core.segments import visible_lines
+
     links = (
         RecordMedia.objects.filter(record=record, asset__state=AssetState.DONE)
         .select_related("asset")
@@ -55,9 +62,11 @@ def players_for_record(record, *, data_saver: bool = False) -> list[Player]:
         if not sources:
             continue
         player = Player(asset.pk, asset.type, link.caption or asset.title, sources)
-        if "poster" in made:
+        ranges = restricted_segments(asset)
+        partial = bool(ranges) and not hears_full(asset, user)
+        if "poster" in made and not partial:
             player.poster = _url(asset.pk, "poster")
-        if "waveform" in made:
+        if "waveform" in made and not partial:
             player.waveform = _url(asset.pk, "waveform")
         tracks = list(asset.tracks.all())
         for track in tracks:
@@ -83,15 +92,21 @@ def players_for_record(record, *, data_saver: bool = False) -> list[Player]:
                 if translated
                 else {}
             )
+            lines = [
+                (s.start_s, s.end_s, (s.text, by_start.get(round(s.start_s, 2), "")))
+                for s in main.segments.all()
+            ]
+            if partial:
+                lines = visible_lines(lines, ranges)
             player.transcript = [
                 {
-                    "start": s.start_s,
-                    "end": s.end_s,
-                    "text": s.text,
+                    "start": start,
+                    "end": end,
+                    "text": text,
                     "lang": main.language,
-                    "translation": by_start.get(round(s.start_s, 2), ""),
+                    "translation": translated_text,
                 }
-                for s in main.segments.all()
+                for start, end, (text, translated_text) in lines
             ]
         players.append(player)
     return players

@@ -7,8 +7,15 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
-from .access import can_view_asset, may_download_originals
+from .access import (
+    can_view_asset,
+    hears_full,
+    may_download_originals,
+    restricted_segments,
+    visible_lines_for,
+)
 from .core.captions import Segment, to_webvtt
+from .core.segments import SUFFIX, restricted_name
 from .models import AssetState, DerivativeFile, MediaAsset, TrackKind
 from .sendfile import file_response
 from .storage import derivatives_root, uses_s3
@@ -22,11 +29,12 @@ def _visible_asset(request, asset_id) -> MediaAsset:
     return asset
 
 
-def _private(response, asset: MediaAsset | None = None):
+def _private(response, asset: MediaAsset | None = None, *, full_of_restricted: bool = False):
     # Bytes anyone may receive may be kept by the browser for a while (never by shared
     # caches, so closing a record takes effect there at once). Restricted bytes are not kept
-    # at all: on a shared school computer they must not outlive the session.
-    if asset is not None and can_view_asset(asset, None):
+    # at all: on a shared school computer they must not outlive the session. That includes
+    # the full version of a recording with restricted segments.
+    if asset is not None and not full_of_restricted and can_view_asset(asset, None):
         response["Cache-Control"] = "private, max-age=600"
     else:
         response["Cache-Control"] = "private, no-store"
@@ -39,20 +47,34 @@ def derivative(request, asset_id, name):
     asset = _visible_asset(request, asset_id)
     if asset.state != AssetState.DONE:
         raise Http404
+    # Restricted segments: the policy says, per asset and visitor, whether the full version
+    # or the restricted variant (range silenced or cut) leaves. Derivatives that have no
+    # restricted variant (poster, thumbnails, waveform) are not served to those who get it.
+    segmented = bool(restricted_segments(asset))
+    full_of_restricted = False
+    if segmented and not name.endswith(SUFFIX):
+        if hears_full(asset, request.user):
+            full_of_restricted = True
+        else:
+            name = restricted_name(name)
     made = get_object_or_404(DerivativeFile, asset=asset, name=name)
     if uses_s3():
         from . import objectstore
 
         store = objectstore.derivatives()
         return _private(
-            objectstore.ranged_object_response(request, store, made.path, made.mime), asset
+            objectstore.ranged_object_response(request, store, made.path, made.mime),
+            asset,
+            full_of_restricted=full_of_restricted,
         )
     root = derivatives_root().resolve()
     path = (root / made.path).resolve()
     # The stored path is relative to the derivatives folder and must stay inside it.
     if not path.is_relative_to(root) or not path.is_file():
         raise Http404
-    return _private(file_response(request, path, made.mime), asset)
+    return _private(
+        file_response(request, path, made.mime), asset, full_of_restricted=full_of_restricted
+    )
 
 
 @require_GET
@@ -63,9 +85,13 @@ def captions(request, asset_id, kind, lang):
     track = asset.tracks.filter(language=lang, kind=kind).first()
     if track is None or kind not in TrackKind.values:
         raise Http404
-    segments = [Segment(s.start_s, s.end_s, s.text) for s in track.segments.all()]
+    lines = visible_lines_for(
+        asset, request.user, ((s.start_s, s.end_s, s.text) for s in track.segments.all())
+    )
+    segments = [Segment(start, end, text) for start, end, text in lines]
     response = HttpResponse(to_webvtt(segments), content_type="text/vtt; charset=utf-8")
-    return _private(response, asset)
+    segmented = bool(restricted_segments(asset))
+    return _private(response, asset, full_of_restricted=segmented)
 
 
 @require_GET

@@ -147,12 +147,32 @@ def _open_assets(assets) -> list:
     return [a for a in assets if a.pk not in protected]
 
 
+def _restricted_ranges(assets) -> dict:
+    """Restricted segments of these assets by asset id: a document is shared by every
+    visitor, so lines inside a range some visitors may not hear stay out of it."""
+    if not assets:
+        return {}
+    from archive.models import RestrictedSegment
+    from media_pipeline.core.segments import merge_ranges
+
+    found: dict = {}
+    rows = RestrictedSegment.objects.filter(asset_id__in=[a.pk for a in assets])
+    for asset_id, start, end in rows.values_list("asset_id", "start_s", "end_s"):
+        found.setdefault(asset_id, []).append((start, end))
+    return {asset_id: merge_ranges(ranges) for asset_id, ranges in found.items()}
+
+
 def _transcript_segments(record, assets) -> list[Segment]:
+    from media_pipeline.core.segments import overlaps
+
+    open_assets = _open_assets(assets)
+    restricted = _restricted_ranges(open_assets)
     segments = [
         Segment(seg.start_s, seg.end_s, seg.text)
-        for asset in _open_assets(assets)
+        for asset in open_assets
         for track in asset.tracks.all()
         for seg in track.segments.all()
+        if not overlaps(seg.start_s, seg.end_s, restricted.get(asset.pk, ()))
     ]
     transcript = getattr(record, "transcript", "") or ""
     for line in transcript.splitlines():

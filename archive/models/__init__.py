@@ -1,6 +1,7 @@
 from .accession import AccessionCounter
 from .collections import CollectionIndexPage, CollectionItem, CollectionPage
 from .groups import EthnicGroup
+from .labels import TKLabel
 from .lessons import Grade, LessonItem, LessonPack, Subject
 from .people import CONSENTING_ROLES, ConsentKind, ConsentRecord, ConsentScope, Person
 from .places import FormerProvince, Province
@@ -29,6 +30,7 @@ from .records import (
     RecordTag,
     VernacularTitle,
 )
+from .segments import RestrictedSegment, SegmentMode
 
 __all__ = [
     "CONSENTING_ROLES",
@@ -65,7 +67,10 @@ __all__ = [
     "RecordTag",
     "RecordingGenre",
     "RecordingPage",
+    "RestrictedSegment",
     "SeasonCalendar",
+    "SegmentMode",
     "Subject",
+    "TKLabel",
     "VernacularTitle",
 ]

@@ -97,6 +97,13 @@ class RecordPage(Page):
         verbose_name=_("groups allowed to see it"),
         help_text=_("Only used when the access level is 'restricted to named groups'."),
     )
+    tk_labels = ParentalManyToManyField(
+        "archive.TKLabel",
+        blank=True,
+        related_name="records",
+        verbose_name=_("Traditional Knowledge labels"),
+        help_text=_("Local Contexts TK labels the community applies to this record."),
+    )
     access_note = models.TextField(
         _("access note"),
         blank=True,
@@ -172,6 +179,7 @@ class RecordPage(Page):
                 FieldPanel("allowed_groups"),
                 InlinePanel("protocol_links", label=_("Cultural protocols")),
                 FieldPanel("protocol_mode"),
+                FieldPanel("tk_labels"),
                 FieldPanel("access_note"),
             ],
             heading=_("Access"),

@@ -117,8 +117,16 @@ def _media_for(offline: OfflineItem, asset, entries: list[Entry]) -> None:
 
     if asset is None:
         return
+    from media_pipeline.access import hears_full, visible_lines_for
+    from media_pipeline.core.segments import restricted_name
+
     made = {d.name: d for d in asset.derivatives.all()}
     tiers = VIDEO_TIERS if asset.type == "video" else AUDIO_TIERS
+    # The ZIP is for anonymous visitors: a recording with restricted segments they may not
+    # hear goes in as its restricted variant (or not at all), without poster or the lines.
+    partial = not hears_full(asset, AnonymousUser())
+    if partial:
+        tiers = [restricted_name(n) for n in tiers]
     chosen = next((made[n] for n in tiers if n in made), None)
     prefix = f"{offline.number:02d}"
     if chosen is not None:
@@ -132,7 +140,7 @@ def _media_for(offline: OfflineItem, asset, entries: list[Entry]) -> None:
                 Entry(offline.media_file, source=path, size=path.stat().st_size, compress=False)
             )
     poster = made.get("poster")
-    if poster is not None and offline.media_kind == "video":
+    if poster is not None and offline.media_kind == "video" and not partial:
         path = _safe_derivative_path(poster.path)
         if path is not None:
             offline.poster_file = f"media/{prefix}-poster{path.suffix}"
@@ -140,8 +148,13 @@ def _media_for(offline: OfflineItem, asset, entries: list[Entry]) -> None:
                 Entry(offline.poster_file, source=path, size=path.stat().st_size, compress=False)
             )
     for track in asset.tracks.all():
-        segments = list(track.segments.all())
-        vtt = to_webvtt([Segment(s.start_s, s.end_s, s.text) for s in segments])
+        segments = [
+            Segment(start, end, text)
+            for start, end, text in visible_lines_for(
+                asset, AnonymousUser(), ((s.start_s, s.end_s, s.text) for s in track.segments.all())
+            )
+        ]
+        vtt = to_webvtt(segments)
         name = f"captions/{prefix}-{slugify(track.kind)}-{slugify(track.language)}.vtt"
         data = vtt.encode()
         entries.append(Entry(name, data=data, size=len(data)))

@@ -132,7 +132,9 @@ def record_media(record, request) -> list:
     was already access-checked; each asset may carry protocols of its own)."""
     from media_pipeline.presentation import players_for_record
 
-    players = players_for_record(record, data_saver=request.COOKIES.get("datasaver") == "1")
+    players = players_for_record(
+        record, data_saver=request.COOKIES.get("datasaver") == "1", user=request.user
+    )
     if not players:
         return players
     allowed = _receivable_assets(record, request.user)

@@ -11,9 +11,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from ..access import restricted_segments
 from ..core.errors import MediaError
 from ..core.plan import plan_derivatives
 from ..core.process import inspect_media, process_media
+from ..core.segments import make_restricted_variants
 from ..models import AssetState, DerivativeFile, EventType, MediaAsset, ProcessingJob
 from ..storage import derivatives_workspace, local_original, publish_derivatives
 from .events import record_event
@@ -92,6 +94,10 @@ def _process(asset: MediaAsset, original: Path, root: Path, runner) -> str:
         _fail(asset, None, exc, quarantine=exc.permanent)
         return Outcome.FAILED
     key = plan_key(inspection.kind, inspection.probe)
+    # Restricted segments are part of what is made: changing them means a new job.
+    restricted = restricted_segments(asset) if inspection.kind in ("audio", "video") else []
+    if restricted:
+        key = hashlib.sha256(f"{key}|{sorted(restricted)!r}".encode()).hexdigest()[:32]
     job = claim_job(asset, key)
     if job is None:
         return Outcome.SKIPPED
@@ -109,6 +115,16 @@ def _process(asset: MediaAsset, original: Path, root: Path, runner) -> str:
             runner,
             on_progress=_progress_saver(job),
         )
+        if restricted:
+            variants, runs = make_restricted_variants(
+                result.derivatives,
+                restricted,
+                str(out_dir),
+                runner,
+                has_video=inspection.kind == "video",
+            )
+            result.derivatives.extend(variants)
+            result.runs.extend(runs)
     except MediaError as exc:
         if not exc.permanent and job.attempts < settings.DSS_MEDIA_MAX_ATTEMPTS:
             ProcessingJob.objects.filter(pk=job.pk).update(
@@ -214,6 +230,19 @@ def retry(asset: MediaAsset) -> None:
         from ..tasks import enqueue_processing
 
         transaction.on_commit(lambda: enqueue_processing(asset.pk))
+
+
+def restrictions_changed(asset_id: int) -> None:
+    """An asset's restricted segments changed: its restricted variants are withdrawn at once
+    (the door then refuses them: fail closed) and the asset is processed again, which makes
+    them anew for the new ranges, or not at all when none are left."""
+    from ..core.segments import SUFFIX
+    from ..tasks import enqueue_processing
+
+    with transaction.atomic():
+        DerivativeFile.objects.filter(asset_id=asset_id, name__endswith=SUFFIX).delete()
+        ProcessingJob.objects.filter(asset_id=asset_id).delete()
+        transaction.on_commit(lambda: enqueue_processing(asset_id))
 
 
 def _current_key_for(derivative_name: str, specs) -> str | None:

@@ -73,6 +73,10 @@ class Scenario:
     asset_sees: frozenset | None = None  # roles that may receive the media (default: sees)
     privacy: str = ""  # a Wagtail page view restriction: "", "login"
     expired: bool = False  # expire_at has passed (the worker has not unpublished it yet)
+    # A restricted segment of the media (10-12 s) carrying these protocols: its transcript
+    # line carries ``segment_marker``, which only ``segment_sees`` may receive.
+    segment_protocols: tuple = ()
+    segment_sees: frozenset | None = None
 
     @property
     def marker(self) -> str:
@@ -82,6 +86,14 @@ class Scenario:
     def asset_marker(self) -> str:
         """Carried by the record's media only (title, caption, bytes, transcript)."""
         return f"zqa{self.key}q"
+
+    @property
+    def segment_marker(self) -> str:
+        return f"zqs{self.key}q"
+
+    @property
+    def hears(self) -> frozenset:
+        return self.media_sees if self.segment_sees is None else self.segment_sees
 
     @property
     def media_sees(self) -> frozenset:
@@ -126,6 +138,12 @@ SCENARIOS = [
         EVERYONE,
         asset_protocols=("men",),
         asset_sees=frozenset({"man", "officer"}),
+    ),
+    Scenario(
+        "segmentmen",
+        EVERYONE,
+        segment_protocols=("men",),
+        segment_sees=frozenset({"man", "officer"}),
     ),
 ]
 BY_KEY = {s.key: s for s in SCENARIOS}
@@ -187,6 +205,24 @@ def _fake_asset(record, scenario: Scenario, n: int):
     TranscriptSegment.objects.create(
         track=track, position=0, start_s=0, end_s=2, text=f"Lời {scenario.asset_marker}"
     )
+    if scenario.segment_protocols:
+        TranscriptSegment.objects.create(
+            track=track, position=1, start_s=10, end_s=12, text=f"Lời {scenario.segment_marker}"
+        )
+        # The restricted variants the media core would make: the range is not in their bytes.
+        for name in ("audio_opus", "poster", "waveform"):
+            path = f"matrix/{n}-{name}_restricted"
+            (derivatives / path).write_bytes(f"{name} {scenario.asset_marker}".encode())
+            DerivativeFile.objects.create(
+                asset=asset, name=f"{name}_restricted", path=path, mime="audio/ogg", size=20
+            )
+        # ... and the full files carry the range's marker.
+        for made in DerivativeFile.objects.filter(asset=asset).exclude(
+            name__endswith="_restricted"
+        ):
+            (derivatives / made.path).write_bytes(
+                f"{made.name} {scenario.asset_marker} {scenario.segment_marker}".encode()
+            )
     RecordMedia.objects.create(record=record, asset=asset, caption=f"Media {scenario.asset_marker}")
     # Saving may queue processing, which quarantines the fake original: mark it done again.
     MediaAsset.objects.filter(pk=asset.pk).update(state=AssetState.DONE)
@@ -298,6 +334,12 @@ def _build(world: World) -> None:
         if scenario.asset_protocols:
             rules = AssetProtocols.objects.create(asset=asset)
             rules.protocols.set([world.protocols[p] for p in scenario.asset_protocols])
+        if scenario.segment_protocols:
+            from archive.models import RestrictedSegment
+
+            with mock.patch("media_pipeline.services.processing.restrictions_changed"):
+                segment = RestrictedSegment.objects.create(asset=asset, start_s=10, end_s=12)
+                segment.protocols.set([world.protocols[p] for p in scenario.segment_protocols])
         world.assets[scenario.key] = asset
     consent_service.consent(
         speaker, scopes=["archive", "public_web", "education"], on=date(2023, 6, 1)
@@ -480,6 +522,9 @@ def _asset_url(name):
     return build
 
 
+# Doors that must give those who may hear a restricted segment the full version.
+FULL_VERSION_DOORS = {"media-file", "media-captions"}
+
 # A login-restricted page sends anonymous visitors to sign in (Wagtail), with no title.
 PAGE_HIDDEN = (404, 302)
 
@@ -517,6 +562,13 @@ DOORS = [
     Door("media-poster", _asset_url("poster"), per="asset"),
     Door("media-waveform", _asset_url("waveform"), per="asset"),
     Door("media-captions", _asset_url("captions/transcript/vi.vtt"), per="asset"),
+    # Asking for a restricted variant by name: anyone who may receive the media may have it.
+    Door(
+        "media-restricted-variant",
+        _asset_url("audio_opus_restricted"),
+        per="asset",
+        shown=(200, 404),
+    ),
     Door(
         "media-original",
         _asset_url("original"),
@@ -623,6 +675,8 @@ def test_every_door_keeps_every_promise(door, world, client, frozen):
                     problems.append(f"{role}: {scenario.key} missing")
                 if role not in scenario.media_sees and scenario.asset_marker in text:
                     problems.append(f"{role}: media of {scenario.key} leaks")
+                if role not in scenario.hears and scenario.segment_marker in text:
+                    problems.append(f"{role}: restricted segment of {scenario.key} leaks")
             continue
         for scenario in SCENARIOS:
             sees = scenario.media_sees if door.per == "asset" else scenario.sees
@@ -642,6 +696,16 @@ def test_every_door_keeps_every_promise(door, world, client, frozen):
                 problems.append(f"{role}: {scenario.key} leaks")
             if role not in scenario.media_sees and scenario.asset_marker in text:
                 problems.append(f"{role}: media of {scenario.key} leaks")
+            if role not in scenario.hears and scenario.segment_marker in text:
+                problems.append(f"{role}: restricted segment of {scenario.key} leaks")
+            if (
+                door.per != "page"
+                and door.name in FULL_VERSION_DOORS
+                and role in scenario.hears
+                and scenario.segment_protocols
+                and scenario.segment_marker not in text
+            ):
+                problems.append(f"{role}: {scenario.key} lacks the full version")
     assert not problems, f"{door.name}: " + "; ".join(problems)
 
 
