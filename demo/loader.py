@@ -545,8 +545,23 @@ def load_access(home, report) -> list[tuple[str, str, str]]:
             {"reason": nfc(entry["reason_vi"]), "status": entry["status"]},
         )
         report.count(changed)
+    apply_tk_labels(home, data)
     apply_asset_protocols(home)
     return accounts
+
+
+def apply_tk_labels(home, data) -> None:
+    """Traditional Knowledge labels on demo records (the labels are seeded by a migration)."""
+    from archive.models import TKLabel
+
+    for entry in data.get("tk_labels", []):
+        record = _resolve_member(entry["record"], home)
+        if record is None:
+            continue
+        labels = list(TKLabel.objects.filter(slug__in=entry["labels"]))
+        if set(record.tk_labels.all()) != set(labels):
+            record.tk_labels.set(labels)
+            record.save_revision().publish()
 
 
 def apply_asset_protocols(home=None) -> int:
@@ -574,6 +589,36 @@ def apply_asset_protocols(home=None) -> int:
             if set(rules.protocols.all()) != set(wanted):
                 rules.protocols.set(wanted)
                 rules.save()
+                applied += 1
+    return applied + apply_restricted_segments(home, data)
+
+
+def apply_restricted_segments(home, data) -> int:
+    """Restricted ranges of demo recordings (once their media exist): the media are processed
+    again with a restricted variant of each audio tier."""
+    from archive.models import Protocol, RestrictedSegment
+    from media_pipeline.models import RecordMedia
+
+    applied = 0
+    for entry in data.get("restricted_segments", []):
+        record = _resolve_member(entry["record"], home)
+        if record is None:
+            continue
+        names = [nfc(p["name_vi"]) for p in data["protocols"] if p["key"] in entry["protocols"]]
+        wanted = list(Protocol.objects.filter(name_vi__in=names))
+        for link in RecordMedia.objects.filter(record=record):
+            segment, created = RestrictedSegment.objects.get_or_create(
+                asset_id=link.asset_id,
+                start_s=entry["start_s"],
+                end_s=entry["end_s"],
+                defaults={
+                    "mode": entry["mode"],
+                    "protocol_mode": entry.get("protocol_mode", "all"),
+                    "note": nfc(entry.get("note", "")),
+                },
+            )
+            if created or set(segment.protocols.all()) != set(wanted):
+                segment.protocols.set(wanted)
                 applied += 1
     return applied
 

@@ -39,6 +39,14 @@ class TKLabel(models.Model):
         return (get_language() or "vi").split("-")[0] == "vi"
 
     @property
+    def code(self) -> str:
+        """The short code shown as the label's badge, e.g. "TK A" (plain text, no image)."""
+        name = self.name_en
+        if "(" in name and name.endswith(")"):
+            return name[name.rindex("(") + 1 : -1]
+        return name
+
+    @property
     def name(self) -> str:
         return self.name_vi if self._vi() else self.name_en
 

@@ -155,3 +155,30 @@ def test_removing_the_segment_drops_the_variant(restricted, django_capture_on_co
         RestrictedSegment.objects.filter(asset=asset).delete()
     names = set(asset.derivatives.values_list("name", flat=True))
     assert "audio_aac" in names and "audio_aac_restricted" not in names
+
+
+def test_video_variant_blacks_out_the_picture_and_silences_the_range(
+    client, samples, ingest, public_recording, elders, tmp_path, django_capture_on_commit_callbacks
+):
+    clip = media_samples.video(samples, "nghi-le.mp4", duration=5)
+    asset = ingest(clip, record=public_recording).asset
+    protocol = Protocol.objects.create(name_vi="Già", name_en="Elders", kind="group", group=elders)
+    with django_capture_on_commit_callbacks(execute=True):
+        segment = RestrictedSegment.objects.create(asset=asset, start_s=2, end_s=4)
+        segment.protocols.add(protocol)
+    rung = asset.derivatives.filter(name__startswith="video_").exclude(name__endswith="_restricted")
+    name = rung.get().name
+    assert asset.derivatives.filter(name=f"{name}_restricted").exists()
+    _response, path = _fetch(client, f"/files/{asset.pk}/{name}", tmp_path, "anon.mp4")
+    assert _max_volume(path, 2.2, 3.8) < -60
+    assert _max_volume(path, 0.3, 1.7) > -30
+    proc = subprocess.run(
+        ["ffmpeg", "-hide_banner", "-nostdin", "-i", str(path)]
+        + ["-vf", "blackdetect=d=1:pix_th=0.05", "-an", "-f", "null", "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    found = re.search(r"black_start:([\d.]+) black_end:([\d.]+)", proc.stderr)
+    assert found, proc.stderr
+    assert abs(float(found.group(1)) - 2) < 0.2 and abs(float(found.group(2)) - 4) < 0.2
