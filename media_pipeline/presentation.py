@@ -30,6 +30,7 @@ class Player:
     tracks: list[dict] = field(default_factory=list)
     transcript: list[dict] = field(default_factory=list)
     translation: dict = field(default_factory=dict)
+    partial: bool = False  # the restricted variant: some ranges are silenced or cut
 
 
 def _url(asset_id, name):
@@ -64,6 +65,7 @@ def players_for_record(record, *, data_saver: bool = False, user=None) -> list[P
         player = Player(asset.pk, asset.type, link.caption or asset.title, sources)
         ranges = restricted_segments(asset)
         partial = bool(ranges) and not hears_full(asset, user)
+        player.partial = partial
         if "poster" in made and not partial:
             player.poster = _url(asset.pk, "poster")
         if "waveform" in made and not partial:

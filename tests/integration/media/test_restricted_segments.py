@@ -109,9 +109,12 @@ def test_anonymous_visitor_gets_the_range_silenced_and_no_lines(
     assert page.status_code == 200
     html = page.content.decode()
     assert "Lời mở đầu" in html and "Lời khấn bí mật" not in html
+    assert "restricted-segment" in html  # the visitor is told part is withheld
 
 
-def test_a_member_who_may_hear_it_gets_the_full_version(client, restricted, tmp_path, elders):
+def test_a_member_who_may_hear_it_gets_the_full_version(
+    client, restricted, tmp_path, elders, public_recording
+):
     asset = restricted()
     client.force_login(make_user(groups=[elders]))
     response, path = _fetch(client, f"/files/{asset.pk}/audio_aac", tmp_path, "full.m4a")
@@ -120,6 +123,8 @@ def test_a_member_who_may_hear_it_gets_the_full_version(client, restricted, tmp_
     vtt = client.get(f"/files/{asset.pk}/captions/transcript/vi.vtt").content.decode()
     assert "Lời khấn bí mật" in vtt
     assert client.get(f"/files/{asset.pk}/waveform").status_code == 200
+    html = client.get(public_recording.url).content.decode()
+    assert "Lời khấn bí mật" in html and "restricted-segment" not in html
 
 
 def test_a_registered_visitor_outside_the_group_gets_the_variant(client, restricted, tmp_path):
