@@ -170,7 +170,8 @@ start() {
   start_redis
   say "Redis on 127.0.0.1:$REDIS_PORT"
   mkdir -p "$DSS_DATA_DIR" "${DSS_ORIGINALS_ROOT:-$DSS_DATA_DIR/originals}" "${DSS_DERIVATIVES_ROOT:-$DSS_DATA_DIR/derivatives}"
-  "$PY" manage.py migrate --noinput -v0
+  "$PY" manage.py migrate --noinput -v0 >"$LOGS/migrate.log" 2>&1 ||
+    { say "migrate failed; the end of $LOGS/migrate.log:"; tail -n 30 "$LOGS/migrate.log"; exit 1; }
   "$PY" manage.py collectstatic --noinput -v0
   case "${DSS_STACK_DEMO:-records}" in
     records) "$PY" manage.py load_demo --no-media >"$LOGS/load_demo.log" 2>&1 ;;
