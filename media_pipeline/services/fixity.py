@@ -75,23 +75,7 @@ def audit() -> FixityReport:
     for asset in MediaAsset.objects.exclude(sha256="").iterator():
         path = root / asset.file.name
         known.add(str(path))
-        if not path.exists():
-            report.missing.append(asset.pk)
-            record_event(asset, EventType.FIXITY, "missing", f"{asset.file.name} not found")
-            continue
-        actual = sha256_file(path)
-        if actual == asset.sha256:
-            report.ok.append(asset.pk)
-            record_event(asset, EventType.FIXITY, "ok", f"sha256 {actual}", tool="sha256")
-        else:
-            report.changed.append(asset.pk)
-            record_event(
-                asset,
-                EventType.FIXITY,
-                "changed",
-                f"expected {asset.sha256}, found {actual}",
-                tool="sha256",
-            )
+        _check(report, asset, sha256_file(path) if path.exists() else None)
     if root.exists():
         for dirpath, _dirs, files in os.walk(root):
             for name in files:
