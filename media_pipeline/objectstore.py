@@ -25,11 +25,11 @@ from pathlib import Path
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from django.conf import settings
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from storages.backends.s3 import S3Storage
 
 from .core.checksum import CHUNK_SIZE, copy_to_store
-from .ranges import _RANGE
+from .ranges import partial_response, requested_range
 
 ORIGINALS = "originals"
 DERIVATIVES = "derivatives"
@@ -237,26 +237,11 @@ def ranged_object_response(request, storage: S3Storage, name: str, content_type:
     size = object_size(storage, name)
     if size is None:
         raise Http404
-    header = request.headers.get("Range", "").strip()
-    match = _RANGE.match(header) if header else None
-    if not match or (not match.group(1) and not match.group(2)):
+    asked = requested_range(request, size)
+    if asked is None:
         response = StreamingHttpResponse(iter_object(storage, name), content_type=content_type)
         response["Content-Length"] = str(size)
         response["Accept-Ranges"] = "bytes"
         return response
-    first, last = match.groups()
-    if first:
-        start = int(first)
-        end = min(int(last), size - 1) if last else size - 1
-    else:
-        start, end = max(size - int(last), 0), size - 1
-    if start >= size or start > end:
-        response = HttpResponse(status=416)
-        response["Content-Range"] = f"bytes */{size}"
-        return response
-    response = StreamingHttpResponse(iter_object(storage, name, start, end), status=206)
-    response["Content-Type"] = content_type
-    response["Content-Length"] = str(end - start + 1)
-    response["Content-Range"] = f"bytes {start}-{end}/{size}"
-    response["Accept-Ranges"] = "bytes"
-    return response
+    start, end = asked
+    return partial_response(iter_object(storage, name, start, end), content_type, start, end, size)
