@@ -3,7 +3,6 @@ mock. They run when selected with ``-m s3``: at ``DSS_S3_TEST_ENDPOINT`` when th
 (the server must answer there), otherwise the set-up starts ``scripts/s3.sh`` itself."""
 
 import os
-import re
 import subprocess
 import urllib.error
 import urllib.request
@@ -15,23 +14,15 @@ import pytest
 from archive.models import RecordingPage
 from tests.factories import make_record
 from tests.support import media_samples
+from tests.support.selection import skip_unless_selected
 
 ROOT = Path(__file__).resolve().parents[2]
 ACCESS_KEY = os.environ.get("DSS_S3_TEST_ACCESS_KEY", "dss-test")
 SECRET_KEY = os.environ.get("DSS_S3_TEST_SECRET_KEY", "dss-test-secret")
 
 
-def _selected(config) -> bool:
-    return bool(re.search(r"(?<!not )\bs3\b", config.getoption("markexpr") or ""))
-
-
 def pytest_collection_modifyitems(config, items):
-    if _selected(config):
-        return
-    skip = pytest.mark.skip(reason="needs an S3-compatible server: run with -m s3")
-    for item in items:
-        if item.get_closest_marker("s3") is not None:
-            item.add_marker(skip)
+    skip_unless_selected(config, items, "s3", "needs an S3-compatible server: run with -m s3")
 
 
 def _answers(url: str) -> bool:
