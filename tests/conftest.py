@@ -23,3 +23,15 @@ def _fresh_search_memory():
 
     forget_all()
     yield
+
+
+@pytest.fixture
+def ingest(django_capture_on_commit_callbacks):
+    """Ingest a file and run what ingest queues on commit (tasks run inline in tests)."""
+    from media_pipeline.services.ingest import ingest_file
+
+    def run(path, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True), open(path, "rb") as handle:
+            return ingest_file(handle, path.name, **kwargs)
+
+    return run

@@ -70,14 +70,3 @@ def tone(tmp_path):
 @pytest.fixture
 def public_recording(db):
     return make_record(RecordingPage, title_vi="Hát ru trên S3", slug="hat-ru-tren-s3")
-
-
-@pytest.fixture
-def ingest(django_capture_on_commit_callbacks):
-    from media_pipeline.services.ingest import ingest_file
-
-    def run(path, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True), open(path, "rb") as handle:
-            return ingest_file(handle, path.name, **kwargs)
-
-    return run

@@ -36,15 +36,3 @@ def closed_recording(db):
     return make_record(
         RecordingPage, title_vi="Bài khấn đóng", slug="bai-khan-dong", access_level="closed"
     )
-
-
-@pytest.fixture
-def ingest(django_capture_on_commit_callbacks):
-    """Ingest a file and run what ingest queues on commit (tasks run inline in tests)."""
-    from media_pipeline.services.ingest import ingest_file
-
-    def run(path, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True), open(path, "rb") as handle:
-            return ingest_file(handle, path.name, **kwargs)
-
-    return run
