@@ -13,7 +13,7 @@ from django.db import transaction
 from django.test import TestCase, override_settings
 
 from archive.access import AccessLevel
-from archive.models import CustomPage, FestivalPage, Province, RecordingPage
+from archive.models import CustomPage, FestivalPage, FormerProvince, Province, RecordingPage
 from tests.factories import make_auth_group, make_group, make_record
 
 SECRET_TITLE = "Bài khấn Pơthi bí mật"
@@ -28,6 +28,21 @@ def _run_committed(make, *args, **kwargs):
 @pytest.fixture
 def committed(db):
     return _run_committed
+
+
+def khau_vai_of_ha_giang(committed):
+    """Chợ tình Khâu Vai, published (on commit) as a record of Hà Giang, a former province
+    now part of Tuyên Quang."""
+    tuyen_quang = Province.objects.create(code="08", name="Tuyên Quang", slug="tuyen-quang")
+    ha_giang = FormerProvince.objects.create(code="02", name="Hà Giang", successor=tuyen_quang)
+
+    def make():
+        page = make_record(CustomPage, "Chợ tình Khâu Vai")
+        page.former_provinces.set([ha_giang])
+        page.save_revision().publish()
+        return page
+
+    return committed(make)
 
 
 @pytest.fixture(scope="module")

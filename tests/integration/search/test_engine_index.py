@@ -12,13 +12,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from archive.access import AccessLevel
-from archive.models import CustomPage, FormerProvince, Province
+from archive.models import CustomPage
 from search.es.client import Engine, IndexingError
 from search.es.sync import _documents
 from search.service import search
 from tests.factories import make_record, make_user
 
-from .conftest import engine_ids, opensearch_backend, resync_engine
+from .conftest import engine_ids, khau_vai_of_ha_giang, opensearch_backend, resync_engine
 
 pytestmark = pytest.mark.django_db
 
@@ -29,16 +29,7 @@ ANON = AnonymousUser()
 
 
 def test_engine_document_names_the_former_provinces(committed):
-    tuyen_quang = Province.objects.create(code="08", name="Tuyên Quang", slug="tuyen-quang")
-    ha_giang = FormerProvince.objects.create(code="02", name="Hà Giang", successor=tuyen_quang)
-
-    def make():
-        page = make_record(CustomPage, "Chợ tình Khâu Vai")
-        page.former_provinces.set([ha_giang])
-        page.save_revision().publish()
-        return page
-
-    page = committed(make)
+    page = khau_vai_of_ha_giang(committed)
     doc = dict(_documents([page.pk]))[page.pk]
     assert doc["provinces_former"] == ["02"]
     assert doc["provinces"] == ["tuyen-quang"]  # the successor, for the province filter

@@ -131,18 +131,9 @@ def test_or_within_a_facet_and_across_facets(archive):
 
 
 def test_former_province_counts_under_its_successor(archive, committed):
-    from archive.models import CustomPage, FormerProvince, Province
-    from tests.factories import make_record
+    from .conftest import khau_vai_of_ha_giang
 
-    tuyen_quang = Province.objects.create(code="08", name="Tuyên Quang", slug="tuyen-quang")
-    ha_giang = FormerProvince.objects.create(code="02", name="Hà Giang", successor=tuyen_quang)
-
-    def make():
-        page = make_record(CustomPage, "Chợ tình Khâu Vai")
-        page.former_provinces.set([ha_giang])
-        page.save_revision().publish()
-
-    committed(make)
+    khau_vai_of_ha_giang(committed)
     assert titles("", {"province": ["tuyen-quang"]}) == ["Chợ tình Khâu Vai"]
     assert titles("hà giang") == ["Chợ tình Khâu Vai"]
 
