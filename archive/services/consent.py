@@ -127,25 +127,12 @@ def record_statement(
         )
 
 
-def withdraw(person, *, scopes, on, record=None, by=None, evidence: str = "") -> ConsentRecord:
-    return record_statement(
-        person,
-        kind=ConsentKind.WITHDRAWAL,
-        scopes=scopes,
-        on=on,
-        record=record,
-        by=by,
-        evidence=evidence,
-    )
+def withdraw(person, **statement) -> ConsentRecord:
+    """A withdrawal row; ``statement`` as for ``record_statement`` (scopes, on, record, by,
+    evidence)."""
+    return record_statement(person, kind=ConsentKind.WITHDRAWAL, **statement)
 
 
-def consent(person, *, scopes, on, record=None, by=None, evidence: str = "") -> ConsentRecord:
-    return record_statement(
-        person,
-        kind=ConsentKind.CONSENT,
-        scopes=scopes,
-        on=on,
-        record=record,
-        by=by,
-        evidence=evidence,
-    )
+def consent(person, **statement) -> ConsentRecord:
+    """A consent row; ``statement`` as for ``record_statement``."""
+    return record_statement(person, kind=ConsentKind.CONSENT, **statement)
