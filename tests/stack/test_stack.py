@@ -314,7 +314,10 @@ def test_a_closed_record_is_refused_by_every_worker_and_by_nginx(stack):
         if len(_pids_for(stack.access_log(), url, 200)) >= 2:
             break
     assert len(_pids_for(stack.access_log(), url, 200)) >= 2, "both workers served the page"
-    assert stack.get(url)[1]["X-Micro-Cache"] == "HIT"
+    # The entry lives 1 s, so the warm-up may have outlived it: the request after a refresh
+    # (EXPIRED/MISS) must be a HIT.
+    verdicts = [stack.get(url)[1]["X-Micro-Cache"] for _ in range(3)]
+    assert "HIT" in verdicts, verdicts
 
     stack.shell(CLOSE % {"pk": fixture["record_id"]})
     closed_at = time.monotonic()
