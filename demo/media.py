@@ -71,7 +71,7 @@ def _generate(argv: list[str], out: Path) -> None:
 
 
 def _segments(entry: dict, key: str):
-    from ..core.captions import Segment
+    from media_pipeline.core.captions import Segment
 
     return [
         Segment(float(s["start_s"]), float(s["end_s"]), s[key])

@@ -88,3 +88,17 @@ def test_demo_is_searchable_as_soon_as_load_demo_ends(client):
     closed = RecordingPage.objects.get(access_level="closed")
     found = client.get("/api/v1/search", {"q": closed.title_vi}).json()["results"]
     assert closed.title_vi not in [r["title"] for r in found]
+
+
+def test_demo_media_is_generated_attached_and_transcribed():
+    """`make run` generates the demo's placeholder media with ffmpeg and attaches it with
+    its transcript; a broken import here once stopped `make run` with a traceback."""
+    from demo.media import load_demo_media
+    from media_pipeline.models import CaptionTrack
+
+    load_demo()
+    assert load_demo_media(limit=1) == 1
+    record = next(r for r in RecordingPage.objects.all() if r.media_links.exists())
+    asset = record.media_links.first().asset
+    assert CaptionTrack.objects.filter(asset=asset, language="vi").exists()
+    assert load_demo_media(limit=1) == 0  # already attached: nothing made twice
