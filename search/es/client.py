@@ -142,6 +142,19 @@ class Engine:
                 yield from in_flight.popleft().result()
 
     def _streaming_bulk(self, actions, *, chunk_size: int, refresh):
+        # Per-item errors come back as results (and become IndexingError above); a failure
+        # of the request itself raises at once.
+        return self._bulk_helper()(
+            self.client,
+            actions,
+            chunk_size=chunk_size,
+            refresh=refresh,
+            raise_on_error=False,
+            raise_on_exception=True,
+        )
+
+    def _bulk_helper(self):
+        """The client library's own ``streaming_bulk``."""
         raise NotImplementedError
 
 
@@ -159,17 +172,10 @@ class OpenSearchEngine(Engine):
     def put_settings(self, index, body):
         self.client.indices.put_settings(index=index, body=body)
 
-    def _streaming_bulk(self, actions, *, chunk_size, refresh):
+    def _bulk_helper(self):
         from opensearchpy.helpers import streaming_bulk
 
-        return streaming_bulk(
-            self.client,
-            actions,
-            chunk_size=chunk_size,
-            refresh=refresh,
-            raise_on_error=False,
-            raise_on_exception=True,
-        )
+        return streaming_bulk
 
 
 class ElasticsearchEngine(Engine):
@@ -184,17 +190,10 @@ class ElasticsearchEngine(Engine):
     def put_settings(self, index, body):
         self.client.indices.put_settings(index=index, settings=body)
 
-    def _streaming_bulk(self, actions, *, chunk_size, refresh):
+    def _bulk_helper(self):
         from elasticsearch.helpers import streaming_bulk
 
-        return streaming_bulk(
-            self.client,
-            actions,
-            chunk_size=chunk_size,
-            refresh=refresh,
-            raise_on_error=False,
-            raise_on_exception=True,
-        )
+        return streaming_bulk
 
 
 @cache
