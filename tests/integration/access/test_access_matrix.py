@@ -633,6 +633,14 @@ DOORS = [
         roles=frozenset({"anonymous"}),
         status=(302,),
     ),
+    # The liaison's queue: liaisons see it (requests they decide), others get 404.
+    Door("access-queue", lambda w, k: "/vi/access/queue/", roles=SIGNED_IN, status=(200, 404)),
+    Door(
+        "access-queue-anonymous",
+        lambda w, k: "/vi/access/queue/",
+        roles=frozenset({"anonymous"}),
+        status=(302,),
+    ),
     Door(
         "admin-view-draft",
         lambda w, k: f"/admin/pages/{w.records[k].pk}/view_draft/",
