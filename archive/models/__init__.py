@@ -30,6 +30,7 @@ from .records import (
     RecordTag,
     VernacularTitle,
 )
+from .roles import UnitAssignment
 from .segments import RestrictedSegment, SegmentMode
 
 __all__ = [
@@ -72,5 +73,6 @@ __all__ = [
     "SegmentMode",
     "Subject",
     "TKLabel",
+    "UnitAssignment",
     "VernacularTitle",
 ]

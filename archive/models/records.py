@@ -77,6 +77,15 @@ class RecordPage(Page):
     date_day = models.PositiveSmallIntegerField(_("day"), null=True, blank=True)
 
     source = models.TextField(_("source and provenance"), blank=True)
+    # A bulk import's own key (a field register's row id, a partner's identifier), so a
+    # sheet imported again updates the records it made instead of making new ones.
+    source_identifier = models.CharField(
+        _("source identifier"),
+        max_length=200,
+        blank=True,
+        db_index=True,
+        help_text=_("The identifier this record has in the sheet or system it came from."),
+    )
     rights_statement = models.URLField(
         _("rights statement"),
         choices=RightsStatement.choices,
