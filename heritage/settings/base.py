@@ -291,6 +291,12 @@ DSS_SEARCH_RATE_PER_MINUTE = env_int("DSS_SEARCH_RATE_PER_MINUTE", 120)
 DSS_SUGGEST_RATE_PER_MINUTE = env_int("DSS_SUGGEST_RATE_PER_MINUTE", 300)
 DSS_OFFLINE_PACK_RATE_PER_MINUTE = env_int("DSS_OFFLINE_PACK_RATE_PER_MINUTE", 6)
 
+# OAI-PMH (search/oai/): identifiers are oai:<DSS_OAI_REPOSITORY_ID>:<accession number> (a
+# domain name the archive controls, per the oai-identifier scheme); a list answers this many
+# records or headers per page before a resumption token.
+DSS_OAI_REPOSITORY_ID = env_str("DSS_OAI_REPOSITORY_ID", "disanso.example")
+DSS_OAI_PAGE_SIZE = env_int("DSS_OAI_PAGE_SIZE", 100)
+
 LOGIN_URL = "site:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
