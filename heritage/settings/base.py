@@ -213,6 +213,8 @@ DSS_S3_REGION = env_str("DSS_S3_REGION", "us-east-1")
 DSS_MAX_UPLOAD_BYTES = env_int("DSS_MAX_UPLOAD_BYTES", 8 * 1024**3)
 DSS_MEDIA_LEASE_SECONDS = env_int("DSS_MEDIA_LEASE_SECONDS", 600)
 DSS_MEDIA_MAX_ATTEMPTS = env_int("DSS_MEDIA_MAX_ATTEMPTS", 3)
+# Wait before the first retry of a job that failed for a passing reason; doubles each time.
+DSS_MEDIA_RETRY_SECONDS = env_int("DSS_MEDIA_RETRY_SECONDS", 30)
 DSS_MEDIA_TIMEOUT_SECONDS = env_int("DSS_MEDIA_TIMEOUT_SECONDS", 6 * 3600)
 DSS_FIXITY_INTERVAL_HOURS = env_int("DSS_FIXITY_INTERVAL_HOURS", 24 * 7)
 # How often the task worker publishes scheduled pages and unpublishes expired ones.
