@@ -5,6 +5,9 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from archive import views_stable
+from search.oai import views as oai_views
+
 from . import file_gate, health, views
 
 urlpatterns = [
@@ -20,6 +23,10 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     # For monitoring: database, cache, storage, search and task workers (heritage/health.py).
     path("healthz", health.healthz, name="healthz"),
+    # Open doors without a language prefix (docs/open_doors.md): permanent identifiers
+    # (the visitor's language is chosen by cookie or Accept-Language) and OAI-PMH.
+    re_path(r"^id/(?P<accession>[^/]+)/?$", views_stable.record_by_accession, name="permalink"),
+    path("oai", oai_views.endpoint, name="oai"),
 ]
 
 urlpatterns += i18n_patterns(

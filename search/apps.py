@@ -13,3 +13,12 @@ class SearchConfig(AppConfig):
         from .signal_handlers import connect_signal_handlers
 
         connect_signal_handlers()
+        # The OAI-PMH log and the tombstones of /id/ follow the same changes.
+        from .oai.upkeep import connect as connect_open_doors
+
+        connect_open_doors()
+        from archive.views_stable import register_gone_answer
+
+        from .tombstones import gone_answer
+
+        register_gone_answer(gone_answer)

@@ -16,6 +16,7 @@ Elasticsearch, which cannot join.
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class SearchDocument(models.Model):
@@ -95,3 +96,56 @@ class SearchIndexState(models.Model):
 
     def __str__(self):
         return self.token
+
+
+# -- open doors: permanent identifiers and OAI-PMH (search/tombstones.py, search/oai/) --------
+
+
+class TombstoneReason(models.TextChoices):
+    DELETED = "deleted", _("Deleted from the archive")
+    WITHDRAWN = "withdrawn", _("Withdrawn from publication")
+
+
+class Tombstone(models.Model):
+    """What is left of a published record that was deleted or withdrawn: /id/ answers 410
+    with it. No key to the record, which may be gone; the title only if it was public."""
+
+    accession = models.CharField(_("accession number"), max_length=20, unique=True)
+    record_id = models.BigIntegerField(_("record id"))
+    title_vi = models.TextField(_("title (Vietnamese)"), blank=True)
+    title_en = models.TextField(_("title (English)"), blank=True)
+    reason = models.CharField(_("reason"), max_length=12, choices=TombstoneReason.choices)
+    removed_at = models.DateTimeField(_("removed at"))
+
+    class Meta:
+        verbose_name = _("tombstone")
+        verbose_name_plural = _("tombstones")
+
+    def __str__(self):
+        return self.accession
+
+
+class OaiRecordLog(models.Model):
+    """Every record the anonymous gate has ever shown, and whether it still does.
+
+    OAI-PMH lists these rows: ``public`` ones with their metadata, the others as deleted
+    (deletedRecord=persistent), so a harvester learns that a record was deleted, closed or
+    lost its consent. ``datestamp`` (whole seconds, UTC) is when the record or its
+    visibility last changed; lists walk (datestamp, id), which keeps resumption stable."""
+
+    record_id = models.BigIntegerField(unique=True)
+    accession = models.CharField(max_length=20, unique=True)
+    record_type = models.CharField(max_length=20)
+    # "|group:tay|province:cao-bang|type:recording|": the sets the record was last in.
+    set_specs = models.TextField(blank=True)
+    public = models.BooleanField(default=True)
+    datestamp = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["datestamp", "id"], name="search_oai_walk"),
+            models.Index(fields=["record_type", "datestamp", "id"], name="search_oai_walk_type"),
+        ]
+
+    def __str__(self):
+        return self.accession
