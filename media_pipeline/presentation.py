@@ -1,5 +1,10 @@
 """What the public player needs for each asset of a record: sources in preference order,
-caption tracks, transcript lines. Data saver puts the low-bandwidth tiers first."""
+caption tracks, transcript lines. Data saver puts the low-bandwidth tiers first.
+
+A browser plays the first <source> whose type it supports, so each order lists the tiers
+every browser plays after the ones it prefers: with data saver, Opus in WebM (starts at
+once, smallest), then AAC-LC speech in MP4 (Apple devices without WebM/Opus), then the
+listening copy."""
 
 from dataclasses import dataclass, field
 
@@ -8,8 +13,10 @@ from django.utils import translation
 
 from .models import AssetState, RecordMedia, TrackKind
 
-AUDIO_ORDER = ["audio_aac", "audio_opus"]
+AUDIO_ORDER = ["audio_aac", "audio_opus", "audio_speech_aac"]
+AUDIO_SAVER_ORDER = ["audio_opus", "audio_speech_aac", "audio_aac"]
 VIDEO_ORDER = ["video_720p", "video_360p"]
+VIDEO_SAVER_ORDER = ["video_360p", "video_720p"]
 
 
 @dataclass
@@ -56,9 +63,10 @@ def players_for_record(record, *, data_saver: bool = False, user=None) -> list[P
     for link in links:
         asset = link.asset
         made = {d.name: d for d in asset.derivatives.all()}
-        order = VIDEO_ORDER if asset.type == "video" else AUDIO_ORDER
-        if data_saver:
-            order = list(reversed(order))
+        if asset.type == "video":
+            order = VIDEO_SAVER_ORDER if data_saver else VIDEO_ORDER
+        else:
+            order = AUDIO_SAVER_ORDER if data_saver else AUDIO_ORDER
         sources = [Source(_url(asset.pk, n), made[n].mime, n) for n in order if n in made]
         if not sources:
             continue

@@ -1,10 +1,11 @@
-"""Audio derivatives: AAC listening copy, Opus speech tier, waveform peaks.
+"""Audio derivatives: AAC listening copy, the two speech tiers (Opus in WebM, AAC-LC in
+MP4, both with their index first), waveform peaks.
 
 Loudness: web copies are normalised to about -16 LUFS with ``loudnorm`` in a
 single pass (its dynamic mode). Two-pass would be slightly more faithful but
 doubles the decode of hour-long recordings on a 2-core server; for listening
 copies of field recordings the single pass is inaudibly different. Originals
-are never touched. Both tiers come from one decode (``asplit``).
+are never touched. All tiers come from one decode (``asplit``).
 """
 
 from __future__ import annotations
@@ -49,8 +50,7 @@ def _audio_output(stream, preset: presets.AudioPreset, source: ProbeResult, path
         "map_metadata": -1,
         "map_chapters": -1,
     }
-    if preset.container == "mp4":
-        kwargs["movflags"] = "+faststart"
+    kwargs.update(preset.muxer_options())
     if preset.application:
         kwargs["application"] = preset.application
     return ffmpeg.output(stream, "file:" + path, **kwargs)
@@ -85,7 +85,7 @@ def make_audio_tiers(
     runner: Runner,
     on_progress: ProgressFn | None = None,
 ) -> tuple[list[Derivative], list[RunRecord]]:
-    """Make the AAC/Opus tiers among ``specs`` (those with an :class:`AudioPreset`)."""
+    """Make the audio tiers among ``specs`` (those with an :class:`AudioPreset`)."""
     specs = [s for s in specs if isinstance(s.preset, presets.AudioPreset)]
     if not specs or source.audio is None:
         return [], []

@@ -22,7 +22,7 @@ class Derivative:
 
     Attributes:
         name: e.g. ``"video_360p"``, ``"poster"``, ``"thumbs"``, ``"thumbs_vtt"``,
-            ``"audio_aac"``, ``"audio_opus"``, ``"waveform"``,
+            ``"audio_aac"``, ``"audio_opus"``, ``"audio_speech_aac"``, ``"waveform"``,
             ``"image_webp_1024"``, ``"image_jpeg_1024"``, ``"pdf_thumb_webp_480"``.
         path: absolute final path.
         mime: MIME type to serve it with.

@@ -158,13 +158,11 @@ def plan_video(probe: ProbeResult) -> list[DerivativeSpec]:
 
 
 def plan_audio(probe: ProbeResult) -> list[DerivativeSpec]:
-    """AAC listening copy, Opus speech tier and waveform peaks."""
+    """AAC listening copy, the two speech tiers (Opus/WebM, AAC-LC/MP4) and waveform peaks."""
     if probe.audio is None:
         return []
-    return [
-        DerivativeSpec(p.name, p, presets.preset_key(p))
-        for p in (presets.AUDIO_AAC, presets.AUDIO_OPUS_SPEECH, presets.WAVEFORM)
-    ]
+    tiers = (presets.AUDIO_AAC, presets.AUDIO_OPUS_SPEECH, presets.AUDIO_SPEECH_AAC)
+    return [DerivativeSpec(p.name, p, presets.preset_key(p)) for p in (*tiers, presets.WAVEFORM)]
 
 
 def plan_derivatives(kind: Kind, probe: ProbeResult | None) -> list[DerivativeSpec]:

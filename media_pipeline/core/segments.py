@@ -28,7 +28,9 @@ MODES = (SILENCE, CUT)
 SUFFIX = "_restricted"
 # Tiers that get a restricted variant (the waveform, poster and thumbnails do not: they
 # are simply not served to visitors who get the restricted variant).
-AUDIO_TIERS = {p.name: p for p in (presets.AUDIO_AAC, presets.AUDIO_OPUS_SPEECH)}
+AUDIO_TIERS = {
+    p.name: p for p in (presets.AUDIO_AAC, presets.AUDIO_OPUS_SPEECH, presets.AUDIO_SPEECH_AAC)
+}
 VIDEO_TIERS = {r.name: r for r in presets.VIDEO_RUNGS}
 
 
@@ -117,6 +119,8 @@ def variant_args(
         argv += ["-c:a", preset.codec, "-b:a", f"{preset.bitrate_k}k", "-f", preset.container]
         if preset.application:
             argv += ["-application", preset.application]
+        for option, value in preset.muxer_options().items():  # index first, as the full tier
+            argv += [f"-{option}", str(value)]
     elif tier in VIDEO_TIERS:
         rung = VIDEO_TIERS[tier]
         if not has_video:

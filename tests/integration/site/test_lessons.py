@@ -151,7 +151,7 @@ def test_offline_pack_is_self_contained_and_public_only(client, pack_with_media,
     assert all(n.startswith(folder + "/") and ".." not in n for n in names)
     files = {n[len(folder) + 1 :]: n for n in names}
     assert {"index.html", "CREDITS.txt"} <= set(files)
-    assert any(f.startswith("media/") and f.endswith(".opus") for f in files)
+    assert any(f.startswith("media/") and f.endswith(".webm") for f in files)  # Opus, WebM
     assert any(f.startswith("captions/") and f.endswith(".vtt") for f in files)
     html = archive.read(files["index.html"]).decode()
     assert "Lễ hội Lồng Tồng" in html and "Hát ru" in html

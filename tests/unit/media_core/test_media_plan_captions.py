@@ -124,7 +124,7 @@ def test_anamorphic_pixels_give_square_pixel_output():
 
 def test_audio_plan_and_preset_keys():
     names = [s.name for s in plan_derivatives("audio", source(10, 10))]
-    assert names == ["audio_aac", "audio_opus", "waveform"]
+    assert names == ["audio_aac", "audio_opus", "audio_speech_aac", "waveform"]
     assert all(s.preset_key.startswith(s.name) for s in plan_derivatives("audio", source(10, 10)))
 
 
