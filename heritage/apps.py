@@ -11,6 +11,10 @@ class HeritageConfig(AppConfig):
         from .signal_handlers import connect_signal_handlers
 
         connect_signal_handlers()
+        # The audit trail stores what the catalogue and the media app announce.
+        from .audit.receivers import connect as connect_audit
+
+        connect_audit()
         # The catalogue's plain views are served from this shell's page cache.
         from archive.shell import register_page_cache
 

@@ -30,7 +30,10 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, ReferenceIndex
 
 from archive.access import VIEW_CLOSED_PERM, visible_records_q
+from archive.audit_events import record_event
 from media_pipeline.sendfile import file_response
+
+from .audit.actions import ORIGINAL_DOWNLOADED
 
 
 def _staff(user) -> bool:
@@ -102,6 +105,7 @@ def serve_media(request, path: str):
         image = Image.objects.filter(file=path).first()
         if image is None or not _staff(request.user):
             raise Http404
+        record_event(ORIGINAL_DOWNLOADED, user=request.user, obj=image)  # the audit trail
         return _file_response(request, image.file, False)
     raise Http404
 

@@ -42,3 +42,7 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self):
         return f"{self.hostname}:{self.pid}"
+
+
+# The audit trail's model lives in its own package; imported here so Django registers it.
+from .audit.models import AuditEntry  # noqa: E402, F401

@@ -3,12 +3,17 @@
 from wagtail import hooks
 
 from . import file_gate, health_admin, page_cache
+from .audit import admin as officer_pages
 
 # Documents are served by Wagtail's view (WAGTAILDOCS_SERVE_METHOD = "serve_view"), which
 # asks this hook first: a document leaves only where it is used visibly (file_gate).
 hooks.register("before_serve_document", file_gate.refuse_hidden_document)
 # The dashboard says when each task worker last reported (heritage/health_admin.py).
 hooks.register("construct_homepage_panels", health_admin.add_workers_panel)
+# Officers' "Audit log" and "Coverage" pages (heritage/audit, heritage/dashboard).
+hooks.register("register_admin_urls", officer_pages.admin_urls)
+hooks.register("register_admin_menu_item", officer_pages.audit_menu_item)
+hooks.register("register_admin_menu_item", officer_pages.coverage_menu_item)
 
 
 @hooks.register("before_serve_page", order=100)

@@ -1,0 +1,2 @@
+"""The officers' coverage dashboard (figures in ``archive.services.coverage``) and the CSV
+downloads it shares with the audit log."""
