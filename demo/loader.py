@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.db import transaction
 
 from archive.access import AccessLevel
@@ -37,8 +37,6 @@ from heritage.site_setup import ensure_site_tree, section
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 DEMO_PASSWORD = "demo-2026"
-OFFICERS_GROUP = "Cultural officers"
-TEACHERS_GROUP = "Teachers"
 # The demo data's consent scopes, in the archive's terms.
 DEMO_CONSENT_SCOPES = {
     "public_online": ("archive", "public_web", "education", "research"),
@@ -383,39 +381,43 @@ def load_collections(home, report):
 
 
 def ensure_demo_users(report) -> list[tuple[str, str, str]]:
-    """Demo accounts, printed by the command so a newcomer can sign in."""
+    """Demo accounts, printed by the command so a newcomer can sign in. Roles are the
+    archive's groups (``archive.services.roles``); officers work for the units named in
+    ``data/roles.json``."""
+    from archive.models import UnitAssignment
+    from archive.services import roles
+
     User = get_user_model()
-    officers, _ = Group.objects.get_or_create(name=OFFICERS_GROUP)
-    teachers, _ = Group.objects.get_or_create(name=TEACHERS_GROUP)
-    wanted_perms = Permission.objects.filter(
-        content_type__app_label__in=[
-            "archive",
-            "wagtailadmin",
-            "wagtailimages",
-            "wagtaildocs",
-            "media_pipeline",
-        ],
-    ).exclude(codename__startswith="delete_")
-    if set(officers.permissions.all()) != set(wanted_perms):
-        officers.permissions.set(wanted_perms)
+    groups = roles.ensure_groups()
+    staff = [
+        (e["username"], e["role"], False, [groups[e["group"]]], e["units"])
+        for e in read_json("roles.json")["accounts"]
+    ]
     accounts = [
-        ("admin", "Superuser", True, []),
-        ("officer", "Cultural officer", False, [officers]),
-        ("elder", "Community member (Ê Đê elders)", False, []),
-        ("teacher", "Teacher (builds lesson packs)", False, [teachers]),
+        ("admin", "Superuser", True, [groups[roles.ADMINISTRATORS]], []),
+        *staff,
+        ("elder", "Community member (Ê Đê elders)", False, [], []),
+        ("teacher", "Teacher (builds lesson packs)", False, [groups[roles.TEACHERS]], []),
     ]
     created = []
-    for username, role, superuser, groups in accounts:
+    for username, role, superuser, user_groups, units in accounts:
         user = User.objects.filter(username=username).first()
         if user is None:
-            # Only officers use the admin; teachers and community members sign in on the site.
-            staff = superuser or username == "officer"
-            user = User(username=username, is_staff=staff, is_superuser=superuser)
+            # Only staff use the admin; teachers and community members sign in on the site.
+            is_staff = superuser or username in {e[0] for e in staff}
+            user = User(username=username, is_staff=is_staff, is_superuser=superuser)
             user.set_password(DEMO_PASSWORD)
             user.save()
             report.count(None)
-        if groups:
-            user.groups.add(*groups)
+        if user_groups:
+            user.groups.add(*user_groups)
+        for name in units:
+            province = Province.objects.filter(name=nfc(name)).first()
+            if province is None:
+                report.notes.append(f"unknown unit for {username}: {name}")
+                continue
+            _, made = UnitAssignment.objects.get_or_create(user=user, province=province)
+            report.count(None if made else False)
         created.append((username, DEMO_PASSWORD, role))
     elders = Group.objects.filter(name__icontains="Ê Đê").first()
     if elders:
@@ -424,43 +426,11 @@ def ensure_demo_users(report) -> list[tuple[str, str, str]]:
 
 
 def grant_officer_permissions():
-    """Officers may add, edit and publish under the home page (Wagtail page permissions) and
-    add, edit and choose media, images and documents in every collection."""
-    from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
+    """The roles' rights and the review workflow (``manage.py setup_roles``): officers add
+    and change records of their units, reviewers publish."""
+    from archive.services.roles import setup_roles
 
-    from heritage.models import HomePage
-
-    officers = Group.objects.get(name=OFFICERS_GROUP)
-    home = HomePage.objects.first()
-    for codename in ("add_page", "change_page", "publish_page"):
-        perm = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
-        GroupPagePermission.objects.get_or_create(group=officers, page=home, permission=perm)
-    access_admin = Permission.objects.get(
-        content_type__app_label="wagtailadmin", codename="access_admin"
-    )
-    officers.permissions.add(access_admin)
-    root = Collection.get_first_root_node()
-    collection_perms = Permission.objects.filter(
-        content_type__app_label="media_pipeline",
-        codename__in=[
-            f"{action}_{model}"
-            for action in ("add", "change", "choose")
-            for model in ("mediaasset", "heritageimage")
-        ],
-    ) | Permission.objects.filter(
-        content_type__app_label="wagtaildocs",
-        codename__in=["add_document", "change_document", "choose_document"],
-    )
-    # wagtailmedia checks its permissions against its own base model, whatever the
-    # swapped-in media model is.
-    collection_perms |= Permission.objects.filter(
-        content_type__app_label="wagtailmedia",
-        codename__in=["add_media", "change_media", "choose_media"],
-    )
-    for perm in collection_perms:
-        GroupCollectionPermission.objects.get_or_create(
-            group=officers, collection=root, permission=perm
-        )
+    return setup_roles()
 
 
 def _access_data() -> dict:

@@ -205,6 +205,13 @@ class RecordPage(Page):
 
     # -- rules about one record -------------------------------------------------------------
 
+    def permissions_for_user(self, user):
+        # Every Wagtail page view asks this: officers act only within their provincial
+        # units (archive.permissions, through archive.admin_permissions).
+        from ..admin_permissions import RecordPermissionTester
+
+        return RecordPermissionTester(user, self)
+
     @property
     def fuzzy_date(self) -> FuzzyDate:
         return FuzzyDate(self.date_precision, self.date_year, self.date_month, self.date_day)

@@ -35,7 +35,9 @@ def fallback_language() -> str:
 
 def related_records(record: RecordPage, user, limit: int = 6):
     """Other visible records sharing an ethnic group, newest first (one query)."""
-    groups = record.ethnic_groups.values("pk")
+    # "id", not "pk": a preview's unsaved record answers with modelcluster's in-memory
+    # queryset, which knows only real field names.
+    groups = record.ethnic_groups.values("id")
     return list(
         RecordPage.objects.filter(visible_records_q(user), ethnic_groups__in=groups)
         .exclude(pk=record.pk)

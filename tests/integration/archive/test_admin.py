@@ -2,7 +2,7 @@
 
 import pytest
 
-from archive.models import CustomPage
+from archive.models import CustomPage, Province
 from archive.services.reference_data import LoadReport
 from demo.loader import ensure_demo_users
 from heritage.site_setup import ensure_site_tree
@@ -14,6 +14,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def officer_client(client):
     ensure_site_tree()
+    # The demo officer works for Đắk Lắk (demo/data/roles.json) and edits its records only.
+    Province.objects.create(code="66", name="Đắk Lắk", slug="dak-lak")
     ensure_demo_users(LoadReport())
     from demo.loader import grant_officer_permissions
 
@@ -24,6 +26,8 @@ def officer_client(client):
 
 def test_officer_edit_form_has_both_languages(officer_client):
     record = make_record(CustomPage, title_vi="Dệt lanh", title_en="Hemp weaving")
+    record.provinces.set(Province.objects.filter(slug="dak-lak"))
+    record.save()
     response = officer_client.get(f"/admin/pages/{record.pk}/edit/")
     assert response.status_code == 200
     html = response.content.decode()
