@@ -1,10 +1,16 @@
-"""The site's own background work: scheduled publishing and expiry.
+"""The site's own background work: scheduled publishing and expiry, and the media lease sweep.
 
 Wagtail's ``publish_scheduled`` command publishes pages whose go-live time has come and
 unpublishes those whose ``expire_at`` has passed; nothing in Wagtail runs it. The queue has
 no cron, so each run books the next (the fixity audit's pattern, ``media_pipeline.tasks``);
-``manage.py schedule_publishing`` books the first at start-up (``make run``). Meanwhile the
-access gate already treats a passed ``expire_at`` as not live (``archive.access``).
+``manage.py schedule_publishing`` books the first at start-up (``make run``), and so does
+every task worker as it starts (``db_worker``). Meanwhile the access gate already treats a
+passed ``expire_at`` as not live (``archive.access``).
+
+The same loop runs the media lease sweep (``media_pipeline/services/sweep.py``): jobs of task
+workers that died are queued again within a minute of their lease running out, not only when
+``media_recover`` runs at start-up. Each run books the next *before* it works, so a worker
+killed mid-run does not end the loop.
 """
 
 from datetime import timedelta
@@ -19,11 +25,14 @@ def publish_scheduled_task() -> str:
 
     from django.core.management import call_command
 
+    from media_pipeline.services.sweep import requeue_abandoned
+
+    schedule_next_publishing()
     out = StringIO()
     call_command("publish_scheduled", stdout=out)
-    schedule_next_publishing()
+    taken_back = requeue_abandoned()
     _forget_old_runs()
-    return out.getvalue()[-2000:]
+    return f"{out.getvalue()[-2000:]}\nmedia jobs taken back from dead workers: {len(taken_back)}"
 
 
 def _forget_old_runs() -> None:
@@ -42,9 +51,17 @@ def _forget_old_runs() -> None:
 
 
 def schedule_next_publishing() -> None:
+    """Book the next run unless one is already waiting: two loops (two workers that started at
+    once) merge into one at their next run."""
     from django.conf import settings
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
 
     if not publish_scheduled_task.get_backend().supports_defer:
+        return
+    if DBTaskResult.objects.filter(
+        task_path=publish_scheduled_task.module_path, status=TaskResultStatus.READY
+    ).exists():
         return
     run_after = timezone.now() + timedelta(seconds=settings.DSS_PUBLISHING_INTERVAL_SECONDS)
     publish_scheduled_task.using(run_after=run_after).enqueue()
@@ -57,11 +74,18 @@ def ensure_publishing_scheduled() -> bool:
 
     if not publish_scheduled_task.get_backend().supports_defer:
         return False
-    pending = DBTaskResult.objects.filter(
-        task_path=publish_scheduled_task.module_path,
-        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
-    )
-    if pending.exists():
+    from .health import workers_alive
+
+    runs = DBTaskResult.objects.filter(task_path=publish_scheduled_task.module_path)
+    if runs.filter(status=TaskResultStatus.READY).exists():
         return False
+    # A run still marked running counts only if its worker is alive (a killed worker's row
+    # says "running" for ever).
+    alive = {worker.worker_id for worker in workers_alive()}
+    for worker_ids in runs.filter(status=TaskResultStatus.RUNNING).values_list(
+        "worker_ids", flat=True
+    ):
+        if worker_ids and worker_ids[-1] in alive:
+            return False
     schedule_next_publishing()
     return True

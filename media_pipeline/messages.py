@@ -20,6 +20,11 @@ _SENTENCES = {
     errors.TOOL_FAILED: _("The converter could not process this file. The original is kept."),
     errors.INVALID_CAPTIONS: _("The caption or transcript file is not valid."),
     errors.NO_SPACE: _("The server ran out of disk space. It will be retried."),
+    # services/processing.GAVE_UP: a passing failure that came back at every attempt.
+    "gave_up": _(
+        "Processing failed at every attempt and was stopped. The original is kept; "
+        "press “Process again” once the cause (disk space, time limit) is fixed."
+    ),
 }
 
 

@@ -49,12 +49,11 @@ def ensure_fixity_scheduled() -> bool:
     return True
 
 
-def enqueue_processing(asset_id: int, delay_s: float = 0) -> None:
-    if delay_s and process_asset_task.get_backend().supports_defer:
-        process_asset_task.using(run_after=timezone.now() + timedelta(seconds=delay_s)).enqueue(
-            asset_id
-        )
-    elif delay_s:
-        return  # a backend without deferral (tests run tasks inline): requeue_abandoned retries
-    else:
+def enqueue_processing(asset_id: int, run_after=None) -> None:
+    """Queue the processing of an asset, now or not before ``run_after`` (a retry's backoff).
+    A backend that cannot defer (tests run tasks inline) is not given the deferred run: the
+    lease sweep (``services/sweep.py``) queues it once its time has come."""
+    if run_after is None:
         process_asset_task.enqueue(asset_id)
+    elif process_asset_task.get_backend().supports_defer:
+        process_asset_task.using(run_after=run_after).enqueue(asset_id)

@@ -16,8 +16,16 @@ class ProcessingJob(models.Model):
     )
     plan_key = models.CharField(max_length=64)
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    # Each claim adds one, and the number is the lease's fencing token: a worker may renew
+    # its lease or commit results only while the row still carries its number, so a worker
+    # paused past its lease (a "zombie") cannot overwrite its successor. Claims of workers
+    # that died count too: a file that kills its worker every time stops after the limit.
     attempts = models.PositiveSmallIntegerField(default=0)
     lease_until = models.DateTimeField(null=True, blank=True)
+    # A job that failed for a passing reason waits until then (backoff) before it runs again.
+    retry_at = models.DateTimeField(null=True, blank=True)
+    # How many times results were committed: exactly one for a done job (the kill test checks).
+    completions = models.PositiveSmallIntegerField(default=0)
     progress = models.FloatField(default=0)
     error_code = models.CharField(max_length=40, blank=True)
     error_detail = models.TextField(blank=True)

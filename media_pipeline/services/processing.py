@@ -1,14 +1,18 @@
 """Run the media core for one asset, idempotently, with a lease so a dead worker's job is
 taken over, and retries only for transient failures."""
 
+import dataclasses
 import hashlib
 import logging
+import os
+import shutil
 import time
 from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from ..access import restricted_segments
@@ -19,6 +23,7 @@ from ..core.segments import make_restricted_variants
 from ..models import AssetState, DerivativeFile, EventType, MediaAsset, ProcessingJob
 from ..storage import derivatives_workspace, local_original, publish_derivatives
 from .events import record_event
+from .leases import claim_job, held, keep_lease, renew
 from .runner import default_runner
 
 log = logging.getLogger(__name__)
@@ -29,6 +34,12 @@ class Outcome:
     SKIPPED = "skipped"
     RETRY = "retry"
     FAILED = "failed"
+    # The lease was taken over (this worker was paused or cut off past it): nothing written.
+    SUPERSEDED = "superseded"
+
+
+# The error code of a job that failed DSS_MEDIA_MAX_ATTEMPTS times (messages.py explains it).
+GAVE_UP = "gave_up"
 
 
 def plan_key(kind: str, probe) -> str:
@@ -37,31 +48,8 @@ def plan_key(kind: str, probe) -> str:
     return hashlib.sha256("|".join(keys).encode()).hexdigest()[:32]
 
 
-def _lease_delta() -> timedelta:
-    return timedelta(seconds=settings.DSS_MEDIA_LEASE_SECONDS)
-
-
-def claim_job(asset: MediaAsset, key: str) -> ProcessingJob | None:
-    """Take the job for (asset, key) unless it is done or another live worker holds it."""
-    with transaction.atomic():
-        job, _ = ProcessingJob.objects.get_or_create(asset=asset, plan_key=key)
-        job = ProcessingJob.objects.select_for_update().get(pk=job.pk)
-        now = timezone.now()
-        if job.state == ProcessingJob.State.DONE:
-            return None
-        if job.state == ProcessingJob.State.RUNNING and job.lease_until and job.lease_until > now:
-            return None
-        job.state = ProcessingJob.State.RUNNING
-        job.attempts += 1
-        job.lease_until = now + _lease_delta()
-        job.progress = 0
-        job.save()
-    MediaAsset.objects.filter(pk=asset.pk).update(state=AssetState.RUNNING, progress=0)
-    return job
-
-
 def _progress_saver(job: ProcessingJob):
-    """Write progress at most once a second, renewing the lease as the work goes on."""
+    """Write progress at most once a second (renewing the lease, fenced like every write)."""
     last = [0.0]
 
     def save(fraction: float) -> None:
@@ -69,12 +57,15 @@ def _progress_saver(job: ProcessingJob):
         if now - last[0] < 1.0 and fraction < 1.0:
             return
         last[0] = now
-        ProcessingJob.objects.filter(pk=job.pk).update(
-            progress=fraction, lease_until=timezone.now() + _lease_delta()
-        )
-        MediaAsset.objects.filter(pk=job.asset_id).update(progress=fraction)
+        if renew(job, progress=fraction):
+            MediaAsset.objects.filter(pk=job.asset_id).update(progress=fraction)
 
     return save
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Backoff before the next try: DSS_MEDIA_RETRY_SECONDS, doubled after each failure."""
+    return timedelta(seconds=settings.DSS_MEDIA_RETRY_SECONDS * 2 ** max(0, attempts - 1))
 
 
 def process_asset(asset_id: int, *, runner=None) -> str:
@@ -91,8 +82,7 @@ def _process(asset: MediaAsset, original: Path, root: Path, runner) -> str:
     try:
         inspection = inspect_media(original, runner)
     except MediaError as exc:
-        _fail(asset, None, exc, quarantine=exc.permanent)
-        return Outcome.FAILED
+        return _fail(asset, None, exc.code, exc.detail, exc.record, quarantine=exc.permanent)
     key = plan_key(inspection.kind, inspection.probe)
     # Restricted segments are part of what is made: changing them means a new job.
     restricted = restricted_segments(asset) if inspection.kind in ("audio", "video") else []
@@ -103,120 +93,163 @@ def _process(asset: MediaAsset, original: Path, root: Path, runner) -> str:
         return Outcome.SKIPPED
     out_dir = root / asset.sha256[:2] / asset.sha256 / key[:12]
     out_dir.mkdir(parents=True, exist_ok=True)
-    # We hold the lease, so any temp file here was left by a worker that died mid-run.
+    # We hold the lease, so anything temporary here was left by a worker that died (or was
+    # taken over) mid-run: its partial files and its private folder go.
     for leftover in out_dir.glob(".tmp-*"):
-        leftover.unlink(missing_ok=True)
+        _remove(leftover)
+    # The core writes into a folder of this claim's own; only a fenced commit moves the
+    # files to their final names, so a zombie never replaces its successor's files.
+    staging = out_dir / f".tmp-claim-{job.attempts}"
+    staging.mkdir()
     try:
-        result = process_media(
-            original,
-            inspection.sniffed,
-            inspection.probe,
-            out_dir,
-            runner,
-            on_progress=_progress_saver(job),
-        )
-        if restricted:
-            variants, runs = make_restricted_variants(
-                result.derivatives,
-                restricted,
-                str(out_dir),
-                runner,
-                has_video=inspection.kind == "video",
-            )
-            result.derivatives.extend(variants)
-            result.runs.extend(runs)
+        with keep_lease(job):
+            result = _make(inspection, original, staging, runner, restricted, job)
     except MediaError as exc:
-        if not exc.permanent and job.attempts < settings.DSS_MEDIA_MAX_ATTEMPTS:
-            ProcessingJob.objects.filter(pk=job.pk).update(
-                state=ProcessingJob.State.QUEUED,
-                error_code=exc.code,
-                error_detail=exc.detail,
-                lease_until=None,
-            )
-            MediaAsset.objects.filter(pk=asset.pk).update(state=AssetState.QUEUED)
-            from ..tasks import enqueue_processing
+        _remove(staging)
+        return _after_failure(asset, job, exc)
+    try:
+        return _commit(asset, job, result, out_dir, root)
+    finally:
+        _remove(staging)
 
-            enqueue_processing(asset.pk, delay_s=30 * 2 ** (job.attempts - 1))
-            return Outcome.RETRY
-        _fail(asset, job, exc, quarantine=exc.permanent)
-        return Outcome.FAILED
-    publish_derivatives(root, [made.path for made in result.derivatives])
-    _register(asset, job, result, root)
+
+def _make(inspection, original: Path, staging: Path, runner, restricted, job):
+    result = process_media(
+        original,
+        inspection.sniffed,
+        inspection.probe,
+        staging,
+        runner,
+        on_progress=_progress_saver(job),
+    )
+    if restricted:
+        variants, runs = make_restricted_variants(
+            result.derivatives,
+            restricted,
+            str(staging),
+            runner,
+            has_video=inspection.kind == "video",
+        )
+        result.derivatives.extend(variants)
+        result.runs.extend(runs)
+    return result
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _after_failure(asset, job, exc: MediaError) -> str:
+    """A passing failure waits (backoff) and runs again, up to DSS_MEDIA_MAX_ATTEMPTS
+    claims; then, like a permanent one, it fails with a sentence saying so."""
+    if exc.permanent:
+        return _fail(asset, job, exc.code, exc.detail, exc.record, quarantine=True)
+    if job.attempts >= settings.DSS_MEDIA_MAX_ATTEMPTS:
+        detail = f"{exc.code} after {job.attempts} attempts: {exc.detail}"
+        return _fail(asset, job, GAVE_UP, detail, exc.record, quarantine=False)
+    retry_at = timezone.now() + retry_delay(job.attempts)
+    with transaction.atomic():
+        if not held(job).update(
+            state=ProcessingJob.State.QUEUED,
+            error_code=exc.code,
+            error_detail=exc.detail,
+            lease_until=None,
+            retry_at=retry_at,
+        ):
+            return Outcome.SUPERSEDED
+        MediaAsset.objects.filter(pk=asset.pk).update(state=AssetState.QUEUED)
+    from ..tasks import enqueue_processing
+
+    # Without a queue that can defer (tests run tasks inline), the sweep queues it once
+    # retry_at has passed.
+    enqueue_processing(asset.pk, run_after=retry_at)
+    return Outcome.RETRY
+
+
+def _commit(asset, job, result, out_dir: Path, root: Path) -> str:
+    """Move the claim's files to their final names and register them, once: under the lock
+    of the job's row, and only while this claim still holds it."""
+    with transaction.atomic():
+        if held(job).select_for_update().first() is None:
+            return Outcome.SUPERSEDED
+        made = [_move_into(d, out_dir) for d in result.derivatives]
+        publish_derivatives(root, [d.path for d in made])
+        _register(asset, job, made, result.runs, root)
     return Outcome.DONE
 
 
-def _register(asset, job, result, root: Path) -> None:
-    with transaction.atomic():
-        names = []
-        for made in result.derivatives:
-            names.append(made.name)
-            DerivativeFile.objects.update_or_create(
-                asset=asset,
-                name=made.name,
-                defaults={
-                    "path": str(Path(made.path).relative_to(root)),
-                    "mime": made.mime,
-                    "width": made.width,
-                    "height": made.height,
-                    "bitrate": made.bitrate,
-                    "size": made.size,
-                    "duration_s": made.duration_s,
-                    "preset_key": made.preset_key,
-                    "stale": False,
-                },
-            )
-        # Outputs of an older preset set that this plan no longer makes are dropped.
-        asset.derivatives.exclude(name__in=names).delete()
-        for run in result.runs:
-            record_event(asset, EventType.DERIVATIVE, "success", " ".join(names), run=run)
-        job.state = ProcessingJob.State.DONE
-        job.progress = 1
-        job.lease_until = None
-        job.error_code = job.error_detail = ""
-        job.save()
-        MediaAsset.objects.filter(pk=asset.pk).update(
-            state=AssetState.DONE, progress=1, error_code="", error_detail=""
+def _move_into(made, out_dir: Path):
+    final = out_dir / Path(made.path).name
+    os.replace(made.path, final)  # atomic; a rerun after a crash replaces it the same way
+    return dataclasses.replace(made, path=str(final))
+
+
+def _register(asset, job, derivatives, runs, root: Path) -> None:
+    names = []
+    for made in derivatives:
+        names.append(made.name)
+        DerivativeFile.objects.update_or_create(
+            asset=asset,
+            name=made.name,
+            defaults={
+                "path": str(Path(made.path).relative_to(root)),
+                "mime": made.mime,
+                "width": made.width,
+                "height": made.height,
+                "bitrate": made.bitrate,
+                "size": made.size,
+                "duration_s": made.duration_s,
+                "preset_key": made.preset_key,
+                "stale": False,
+            },
         )
-        from ..signal_handlers import announce_records_of
+    # Outputs of an older preset set that this plan no longer makes are dropped.
+    asset.derivatives.exclude(name__in=names).delete()
+    for run in runs:
+        record_event(asset, EventType.DERIVATIVE, "success", " ".join(names), run=run)
+    held(job).update(
+        state=ProcessingJob.State.DONE,
+        progress=1,
+        lease_until=None,
+        error_code="",
+        error_detail="",
+        completions=F("completions") + 1,
+    )
+    MediaAsset.objects.filter(pk=asset.pk).update(
+        state=AssetState.DONE, progress=1, error_code="", error_detail=""
+    )
+    from ..signal_handlers import announce_records_of
 
-        announce_records_of(asset.pk)
+    announce_records_of(asset.pk)
 
 
-def _fail(asset, job, exc: MediaError, *, quarantine: bool) -> None:
+def give_up(job: ProcessingJob, detail: str) -> str:
+    """Fail a job for good that used up its attempts (the sweep's verdict on a file whose
+    worker died every time: too large for this server, or crashing a tool)."""
+    asset = MediaAsset.objects.get(pk=job.asset_id)
+    return _fail(asset, job, GAVE_UP, detail, quarantine=False)
+
+
+def _fail(asset, job, code: str, detail: str, run=None, *, quarantine: bool) -> str:
+    """Record a failure for good; a claim that was taken over records nothing."""
     with transaction.atomic():
-        if job is not None:
-            ProcessingJob.objects.filter(pk=job.pk).update(
-                state=ProcessingJob.State.FAILED,
-                error_code=exc.code,
-                error_detail=exc.detail,
-                lease_until=None,
-            )
+        if job is not None and not held(job).update(
+            state=ProcessingJob.State.FAILED,
+            error_code=code,
+            error_detail=detail,
+            lease_until=None,
+        ):
+            return Outcome.SUPERSEDED
         MediaAsset.objects.filter(pk=asset.pk).update(
             state=AssetState.QUARANTINED if quarantine else AssetState.FAILED,
-            error_code=exc.code,
-            error_detail=exc.detail,
+            error_code=code,
+            error_detail=detail,
         )
-        record_event(asset, EventType.PROCESSING_FAILED, "failure", exc.detail, run=exc.record)
-
-
-def requeue_abandoned(now=None) -> list[int]:
-    """Jobs whose worker died (lease expired while running) go back to the queue."""
-    now = now or timezone.now()
-    stale = list(
-        ProcessingJob.objects.filter(
-            state=ProcessingJob.State.RUNNING, lease_until__lt=now
-        ).values_list("asset_id", flat=True)
-    )
-    queued_assets = list(
-        MediaAsset.objects.filter(state=AssetState.QUEUED, jobs__isnull=True).values_list(
-            "pk", flat=True
-        )
-    )
-    from ..tasks import enqueue_processing
-
-    for asset_id in dict.fromkeys(stale + queued_assets):
-        enqueue_processing(asset_id)
-    return stale
+        record_event(asset, EventType.PROCESSING_FAILED, "failure", detail, run=run)
+    return Outcome.FAILED
 
 
 def retry(asset: MediaAsset) -> None:

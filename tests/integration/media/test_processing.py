@@ -13,8 +13,8 @@ from media_pipeline.services.processing import (
     mark_stale,
     process_asset,
     regenerate_stale,
-    requeue_abandoned,
 )
+from media_pipeline.services.sweep import requeue_abandoned
 from media_pipeline.storage import derivatives_root
 
 pytestmark = pytest.mark.django_db
