@@ -16,6 +16,14 @@ The bag carries SHA-256 manifests and is checked with ``bagit`` before anything 
 Restoring into an empty instance puts back the database, byte-identical originals (each
 checked against its SHA-256) and the uploads; derivatives that were not in the bag are queued
 for processing again.
+
+**Incremental bags** (``backup DIR --since PREVIOUS``): originals are write-once and named by
+their checksum, so a bag made after ``PREVIOUS`` (full or itself incremental) carries only the
+originals, uploads and derivatives that ``PREVIOUS``'s manifest does not list; the database
+export, the tracks and the manifest are complete every time. The manifest names the bag
+(``bag_id``) and the one it builds on (``previous``). ``restore FULL INC1 INC2 …`` takes the
+chain oldest first: every bag is validated, the links must follow, the database comes from
+the last bag and each file from the newest bag that holds it.
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ import json
 import shutil
 import sqlite3
 import subprocess
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -47,6 +56,7 @@ from media_pipeline.storage import derivatives_root, originals_storage, uses_s3
 
 PG_DUMP = "dss.pgdump"
 SQLITE_DUMP = "dss.sqlite3"
+MANIFEST_FORMAT = 2  # 1: full bags only, without bag_id/previous/uploads/derivatives lists
 
 
 class BackupError(Exception):
@@ -59,6 +69,14 @@ class RestoreReport:
     verified: int = 0
     queued: list[int] = field(default_factory=list)
     derivatives: int = 0
+    bags: int = 1
+
+
+@dataclass
+class BackupReport:
+    bag: bagit.Bag
+    originals: int  # copied into this bag
+    previous: str = ""  # bag_id of the bag this one builds on ("" for a full bag)
 
 
 # --- the database -----------------------------------------------------------------------
@@ -190,7 +208,7 @@ def _write_tracks(folder: Path) -> int:
     return count
 
 
-def _manifest() -> dict:
+def _manifest(bag_id: str, previous: str, uploads: dict, derivatives: list[str]) -> dict:
     assets = []
     for asset in MediaAsset.objects.exclude(sha256="").order_by("pk"):
         accessions = sorted(
@@ -213,48 +231,130 @@ def _manifest() -> dict:
     from archive.models import RecordPage
 
     records = sorted(n for n in RecordPage.objects.values_list("accession_number", flat=True) if n)
-    return {"format": 1, "records": records, "assets": assets}
+    return {
+        "format": MANIFEST_FORMAT,
+        "bag_id": bag_id,
+        "previous": previous,
+        "records": records,
+        "assets": assets,
+        "uploads": uploads,
+        "derivatives": derivatives,
+    }
+
+
+def _upload_checksums(root: Path) -> dict[str, str]:
+    """Every file under ``MEDIA_ROOT`` by relative path, with its SHA-256."""
+    found = {}
+    if root.is_dir():
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            with open(path, "rb") as handle:
+                found[path.relative_to(root).as_posix()] = _sha256(handle)
+    return found
+
+
+def read_manifest(bag_dir: str | Path) -> dict:
+    """The manifest of the bag at ``bag_dir``; a format-1 bag reads as a full bag."""
+    path = Path(bag_dir) / "data" / "manifest.json"
+    if not path.is_file():
+        raise BackupError(f"{bag_dir} is not a backup bag: it has no data/manifest.json")
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest.setdefault("bag_id", "")
+    manifest.setdefault("previous", "")
+    return manifest
 
 
 # --- backup -----------------------------------------------------------------------------
 
 
-def backup(dest: str | Path, *, with_derivatives: bool = False) -> bagit.Bag:
-    """Write a bag of this instance to ``dest`` (a new or empty folder)."""
+def backup(
+    dest: str | Path, *, with_derivatives: bool = False, since: str | Path | None = None
+) -> BackupReport:
+    """Write a bag of this instance to ``dest`` (a new or empty folder). With ``since`` (a
+    previous bag), only the files that bag's manifest does not list are copied."""
     dest = Path(dest)
     if dest.exists() and any(dest.iterdir()):
         raise BackupError(f"{dest} is not empty")
+    base = _base_of(since) if since is not None else None
+    known_originals = {a["file"] for a in base["assets"]} if base else set()
+    known_uploads = base.get("uploads", {}) if base else {}
+    known_derivatives = set(base.get("derivatives", [])) if base else set()
+    bag_id = str(uuid.uuid4())
     dest.mkdir(parents=True, exist_ok=True)
     try:
         _dump_database(dest / "database")
         assets = list(MediaAsset.objects.exclude(sha256="").order_by("pk"))
+        copied = 0
         for asset in assets:
-            _copy_original(asset, dest / "originals" / asset.file.name)
+            if asset.file.name not in known_originals:
+                _copy_original(asset, dest / "originals" / asset.file.name)
+                copied += 1
         tracks = _write_tracks(dest / "tracks")
-        uploads = Path(settings.MEDIA_ROOT)
-        if uploads.is_dir() and any(uploads.iterdir()):
-            shutil.copytree(uploads, dest / "uploads")
-        derivatives = 0
+        uploads_root = Path(settings.MEDIA_ROOT)
+        uploads = _upload_checksums(uploads_root)
+        for relative, digest in uploads.items():
+            if known_uploads.get(relative) != digest:
+                target = dest / "uploads" / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(uploads_root / relative, target)
+        derivatives: list[str] = []
+        copied_derivatives = 0
         if with_derivatives:
             for made in DerivativeFile.objects.order_by("pk"):
-                derivatives += _copy_derivative(made, dest / "derivatives" / made.path)
+                if made.path in known_derivatives:
+                    derivatives.append(made.path)
+                elif _copy_derivative(made, dest / "derivatives" / made.path):
+                    derivatives.append(made.path)
+                    copied_derivatives += 1
+        previous = base["bag_id"] if base else ""
         (dest / "manifest.json").write_text(
-            json.dumps(_manifest(), ensure_ascii=False, indent=2), encoding="utf-8"
+            json.dumps(
+                _manifest(bag_id, previous, uploads, derivatives), ensure_ascii=False, indent=2
+            ),
+            encoding="utf-8",
         )
-        return bagit.make_bag(
+        kind = f"incremental on {previous}" if base else "full"
+        bag = bagit.make_bag(
             str(dest),
             bag_info={
                 "Source-Organization": settings.WAGTAIL_SITE_NAME,
+                "External-Identifier": bag_id,
                 "External-Description": (
-                    f"Di Sản Số backup: {len(assets)} originals, {tracks} tracks, "
-                    f"{derivatives} derivatives, database {connection.vendor}"
+                    f"Di Sản Số backup ({kind}): {copied} of {len(assets)} originals, "
+                    f"{tracks} tracks, {copied_derivatives} derivatives, "
+                    f"database {connection.vendor}"
                 ),
             },
             checksums=["sha256"],
         )
+        return BackupReport(bag=bag, originals=copied, previous=previous)
     except BaseException:
         shutil.rmtree(dest, ignore_errors=True)
         raise
+
+
+def _base_of(since: str | Path) -> dict:
+    """The manifest of the bag an incremental one builds on. Its structure, payload sizes
+    and its manifest's checksum are checked (reading every original again is left to
+    restore); one without an id (written before incremental bags existed) cannot be named
+    by the next bag, so it is refused."""
+    try:
+        bag = bagit.Bag(str(since))
+        bag.validate(fast=True)
+    except (bagit.BagError, bagit.BagValidationError) as exc:
+        raise BackupError(f"the previous bag {since} is not valid: {exc}") from exc
+    listed = bag.entries.get("data/manifest.json", {}).get("sha256")
+    with open(Path(since) / "data" / "manifest.json", "rb") as handle:
+        if listed != _sha256(handle):
+            raise BackupError(
+                f"the previous bag {since} is not valid: data/manifest.json does not match "
+                "its checksum"
+            )
+    base = read_manifest(since)
+    if not base["bag_id"]:
+        raise BackupError(
+            f"the previous bag {since} has no bag id (an older format): make a full backup first"
+        )
+    return base
 
 
 # --- restore ----------------------------------------------------------------------------
@@ -308,27 +408,61 @@ def _put_derivative(path: Path, relative: str) -> None:
     shutil.copyfile(path, target)
 
 
-def restore(source: str | Path, *, force: bool = False) -> RestoreReport:
-    """Restore the bag at ``source`` into this (empty) instance."""
-    bag = open_valid_bag(source)
-    data = Path(bag.path) / "data"
+def _chain(sources) -> list[tuple[Path, dict]]:
+    """The bags to restore, oldest first, each validated, with their manifests; the first
+    must be full and each next one must build on the one before it."""
+    chain = []
+    for source in sources:
+        bag = open_valid_bag(source)
+        chain.append((Path(bag.path) / "data", read_manifest(bag.path)))
+    first = chain[0][1]
+    if first["previous"]:
+        raise BackupError(
+            f"{sources[0]} is incremental (it builds on bag {first['previous']}): give the "
+            "full bag first, then each incremental bag in the order they were made"
+        )
+    for (_, earlier), source, (_, later) in zip(chain, sources[1:], chain[1:], strict=False):
+        if later["previous"] != earlier["bag_id"]:
+            raise BackupError(
+                f"{source} builds on bag {later['previous'] or '(none: a full bag)'}, "
+                f"not on the bag before it ({earlier['bag_id'] or 'without an id'})"
+            )
+    return chain
+
+
+def _newest_holding(chain, folder: str, relative: str) -> Path | None:
+    for data, _ in reversed(chain):
+        path = data / folder / relative
+        if path.is_file():
+            return path
+    return None
+
+
+def restore(*sources: str | Path, force: bool = False) -> RestoreReport:
+    """Restore the bag at ``sources[0]`` into this (empty) instance, or a full bag followed
+    by the incremental bags made after it, oldest first."""
+    if not sources:
+        raise BackupError("no bag given")
+    chain = _chain(sources)
     if not force and not _instance_is_empty():
         raise BackupError("this instance is not empty: restore only into a new instance")
-    manifest = json.loads((data / "manifest.json").read_text(encoding="utf-8"))
-    _load_database(data / "database")
-
-    report = RestoreReport()
-    originals = data / "originals"
+    last_data, manifest = chain[-1]
+    # Every original the newest manifest lists must be in one of the bags before anything
+    # is written, so a missing link in the chain leaves the instance untouched.
+    originals = {}
     for entry in manifest["assets"]:
-        path = originals / entry["file"]
-        if not path.is_file():
+        path = _newest_holding(chain, "originals", entry["file"])
+        if path is None:
             raise BackupError(f"the bag lacks the original {entry['file']}")
-        _put_original(path, entry["file"])
+        originals[entry["file"]] = path
+    _load_database(last_data / "database")
+
+    report = RestoreReport(bags=len(chain))
+    for name, path in originals.items():
+        _put_original(path, name)
         report.originals += 1
 
-    uploads = data / "uploads"
-    if uploads.is_dir():
-        shutil.copytree(uploads, Path(settings.MEDIA_ROOT), dirs_exist_ok=True)
+    _restore_uploads(chain, manifest)
 
     # Every original, read back from the store, must hash to the checksum taken at ingest.
     for asset in MediaAsset.objects.exclude(sha256="").order_by("pk"):
@@ -338,18 +472,32 @@ def restore(source: str | Path, *, force: bool = False) -> RestoreReport:
             raise BackupError(f"{asset.file.name}: expected {asset.sha256}, found {actual}")
         report.verified += 1
 
-    derivatives = data / "derivatives"
     restored: dict[int, int] = {}
-    if derivatives.is_dir():
-        for made in DerivativeFile.objects.order_by("pk"):
-            path = derivatives / made.path
-            if path.is_file():
-                _put_derivative(path, made.path)
-                restored[made.asset_id] = restored.get(made.asset_id, 0) + 1
-                report.derivatives += 1
+    for made in DerivativeFile.objects.order_by("pk"):
+        path = _newest_holding(chain, "derivatives", made.path)
+        if path is not None:
+            _put_derivative(path, made.path)
+            restored[made.asset_id] = restored.get(made.asset_id, 0) + 1
+            report.derivatives += 1
     _queue_missing_derivatives(report, restored)
     _refresh_search()
     return report
+
+
+def _restore_uploads(chain, manifest: dict) -> None:
+    target = Path(settings.MEDIA_ROOT)
+    listed = manifest.get("uploads")
+    if listed is None:  # a format-1 bag: its uploads folder is complete
+        for data, _ in chain:
+            if (data / "uploads").is_dir():
+                shutil.copytree(data / "uploads", target, dirs_exist_ok=True)
+        return
+    for relative in listed:
+        path = _newest_holding(chain, "uploads", relative)
+        if path is None:
+            raise BackupError(f"the bag lacks the upload {relative}")
+        (target / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target / relative)
 
 
 def _queue_missing_derivatives(report: RestoreReport, restored: dict[int, int]) -> None:

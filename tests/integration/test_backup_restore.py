@@ -143,3 +143,90 @@ def test_a_damaged_bag_is_refused_with_the_file_named(archive_with_media, tmp_pa
         call_command("restore", str(bag_dir), verbosity=0)
     assert f"data/originals/{asset.file.name}" in str(refused.value)
     assert MediaAsset.objects.filter(pk=asset.pk).exists()  # nothing was touched
+
+
+def _bag_id(bag_dir):
+    return json.loads((bag_dir / "data" / "manifest.json").read_text(encoding="utf-8"))["bag_id"]
+
+
+def _flip_a_byte(path):
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def test_incremental_bags_carry_only_new_originals_and_restore_as_a_chain(
+    archive_with_media, tmp_path
+):
+    _record, asset, tone = archive_with_media
+    full, first, second = tmp_path / "full", tmp_path / "inc-1", tmp_path / "inc-2"
+    call_command("backup", str(full), verbosity=0)
+
+    # After the full bag: a second recording on the other record, and an editor's upload.
+    other_record = RecordPage.objects.get(slug="le-hoi-dinh-lang").specific
+    drum = media_samples.wav(tmp_path, "trống hội.wav", channels=2, duration=1)
+    with open(drum, "rb") as handle:
+        new_asset = ingest_file(handle, drum.name, record=other_record).asset
+    note = Path(settings.MEDIA_ROOT) / "documents" / "ghi chép.txt"
+    note.parent.mkdir(parents=True, exist_ok=True)
+    note.write_text("Ghi chép buổi lễ", encoding="utf-8")
+
+    call_command("backup", str(first), "--since", str(full), verbosity=0)
+    call_command("backup", str(second), "--since", str(first), verbosity=0)
+
+    manifest = json.loads((first / "data" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["previous"] == _bag_id(full)
+    assert {a["sha256"] for a in manifest["assets"]} == {asset.sha256, new_asset.sha256}
+    originals = sorted(p.name for p in (first / "data" / "originals").rglob("*") if p.is_file())
+    assert originals == [Path(new_asset.file.name).name]  # the old original is not copied again
+    assert any((first / "data" / "database").iterdir())  # the database is always complete
+    assert sorted(p.name for p in (first / "data" / "uploads").rglob("*") if p.is_file()) == [
+        "ghi chép.txt"
+    ]
+    assert bagit.Bag(str(first)).is_valid()
+    # Nothing new since the first incremental bag: the second carries no files but the rest.
+    assert not (second / "data" / "originals").exists()
+    assert not (second / "data" / "uploads").exists()
+
+    before = _snapshot()
+    drum_hits = [r.record_id for r in search("lễ hội").results]
+    _empty_instance()
+
+    # Alone, or with a link missing, an incremental bag is refused and nothing is written.
+    with pytest.raises(CommandError, match="incremental"):
+        call_command("restore", str(second), verbosity=0)
+    with pytest.raises(CommandError, match=_bag_id(first)):
+        call_command("restore", str(full), str(second), verbosity=0)
+    assert not RecordPage.objects.exists()
+
+    call_command("restore", str(full), str(first), str(second), verbosity=0)
+
+    for kept, source in ((asset, tone), (new_asset, drum)):
+        stored = originals_root() / MediaAsset.objects.get(sha256=kept.sha256).file.name
+        assert hashlib.sha256(stored.read_bytes()).hexdigest() == kept.sha256
+        assert stored.read_bytes() == source.read_bytes()
+    assert note.read_text(encoding="utf-8") == "Ghi chép buổi lễ"
+    assert _snapshot() == before
+    assert [r.record_id for r in search("lễ hội").results] == drum_hits
+
+
+def test_a_damaged_incremental_bag_is_refused_with_the_file_named(archive_with_media, tmp_path):
+    full, first = tmp_path / "full", tmp_path / "inc-1"
+    call_command("backup", str(full), verbosity=0)
+    other_record = RecordPage.objects.get(slug="le-hoi-dinh-lang").specific
+    drum = media_samples.wav(tmp_path, "trống hội.wav", channels=2, duration=1)
+    with open(drum, "rb") as handle:
+        new_asset = ingest_file(handle, drum.name, record=other_record).asset
+    call_command("backup", str(first), "--since", str(full), verbosity=0)
+    _flip_a_byte(first / "data" / "originals" / new_asset.file.name)
+    _empty_instance()
+
+    with pytest.raises(CommandError) as refused:
+        call_command("restore", str(full), str(first), verbosity=0)
+    assert f"data/originals/{new_asset.file.name}" in str(refused.value)
+    assert not RecordPage.objects.exists()  # nothing was restored
+
+    # A damaged bag cannot be the base of a new incremental one either.
+    _flip_a_byte(full / "data" / "manifest.json")
+    with pytest.raises(CommandError, match="not valid"):
+        call_command("backup", str(tmp_path / "inc-2"), "--since", str(full), verbosity=0)

@@ -8,7 +8,9 @@ class Command(BaseCommand):
     help = (
         "Write a BagIt bag of this instance to DIR: originals, a full database export, the "
         "caption and transcript tracks, uploads and a manifest (derivatives with "
-        "--with-derivatives)."
+        "--with-derivatives). With --since PREVIOUS, only the originals, uploads and "
+        "derivatives PREVIOUS does not hold are copied; the database and manifest are "
+        "complete every time."
     )
 
     def add_arguments(self, parser):
@@ -18,13 +20,36 @@ class Command(BaseCommand):
             action="store_true",
             help="also copy the web copies (otherwise they are made again on restore)",
         )
+        parser.add_argument(
+            "--since",
+            metavar="PREVIOUS",
+            help="an earlier bag (full or incremental): write an incremental bag on top of it",
+        )
 
     def handle(self, *args, **options):
         try:
-            bag = backup(options["dir"], with_derivatives=options["with_derivatives"])
+            made = backup(
+                options["dir"],
+                with_derivatives=options["with_derivatives"],
+                since=options["since"],
+            )
         except BackupError as exc:
             raise CommandError(_("Backup refused: %(reason)s") % {"reason": exc}) from exc
-        self.stdout.write(
-            _("Bag written to %(path)s (%(count)s files).")
-            % {"path": bag.path, "count": len(bag.payload_entries())}
-        )
+        if made.previous:
+            self.stdout.write(
+                _(
+                    "Incremental bag written to %(path)s (%(count)s files, %(originals)s new "
+                    "originals), on top of bag %(previous)s."
+                )
+                % {
+                    "path": made.bag.path,
+                    "count": len(made.bag.payload_entries()),
+                    "originals": made.originals,
+                    "previous": made.previous,
+                }
+            )
+        else:
+            self.stdout.write(
+                _("Bag written to %(path)s (%(count)s files).")
+                % {"path": made.bag.path, "count": len(made.bag.payload_entries())}
+            )
