@@ -144,7 +144,7 @@ def test_backup_and_restore_through_the_bucket(on_s3, tone, ingest, public_recor
     from media_pipeline.models import MediaAsset
 
     asset = ingest(tone, record=public_recording).asset
-    bag = backup(tmp_path / "bag")
+    bag = backup(tmp_path / "bag").bag
     assert bag.is_valid()
     assert (tmp_path / "bag" / "data" / "originals" / asset.file.name).read_bytes() == (
         tone.read_bytes()
