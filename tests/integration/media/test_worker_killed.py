@@ -14,20 +14,7 @@ import pytest
 
 from tests.support import media_samples
 
-ROOT = Path(__file__).resolve().parents[3]
-
-
-def manage(env, *args, **kwargs):
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=True,
-        **kwargs,
-    )
+from .live_site import ROOT, manage, site_env
 
 
 def job_state(db: Path):
@@ -41,13 +28,7 @@ def job_state(db: Path):
 )
 def test_kill_9_mid_transcode_then_restart(tmp_path):
     data = tmp_path / "data"
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))},
-        "DJANGO_SETTINGS_MODULE": "heritage.settings.dev",
-        "DSS_DATA_DIR": str(data),
-        "DSS_MEDIA_LEASE_SECONDS": "3",
-        "DJANGO_LOG_LEVEL": "WARNING",
-    }
+    env = site_env(data, DSS_MEDIA_LEASE_SECONDS="3")
     manage(env, "migrate", "--noinput")
     video = media_samples.video(tmp_path, "long.mp4", size="1920x1080", duration=20)
     [row] = [
@@ -80,6 +61,7 @@ def test_kill_9_mid_transcode_then_restart(tmp_path):
 
     out_dirs = list((data / "derivatives").glob("*/*/*"))
     assert len(out_dirs) == 1
+    # The killed run worked in a folder of its own claim (.tmp-claim-1), never under final names.
     assert not [p for p in out_dirs[0].iterdir() if not p.name.startswith(".tmp-")], (
         "a killed run must not leave a final-looking file"
     )
