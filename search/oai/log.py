@@ -32,14 +32,15 @@ def _records(ids):
     )
 
 
-def refresh(record_ids) -> None:
+def refresh(record_ids) -> set[int]:
     """Bring the log rows of these records up to date (records already deleted are
-    marked not public)."""
+    marked not public); returns the ids of records seen public for the first time."""
     from archive.models import RecordPage
 
     ids = {int(i) for i in record_ids if i}
+    created = set()
     if not ids:
-        return
+        return created
     public_ids = set(
         RecordPage.objects.filter(pk__in=ids)
         .filter(visible_records_q(None))
@@ -63,6 +64,7 @@ def refresh(record_ids) -> None:
                     "set_specs": specs, "public": True, "datestamp": now,
                 },
             )  # fmt: skip
+            created.add(record.pk)
             continue
         if row.public and not public and not record.live:
             # Unpublished (by an editor or its expiry) while public: withdrawn.
@@ -75,14 +77,24 @@ def refresh(record_ids) -> None:
         OaiRecordLog.objects.filter(record_id__in=gone, public=True).update(
             public=False, datestamp=now
         )
+    return created
 
 
 def refresh_later(record_ids) -> None:
-    """Refresh now and again once the transaction commits (many-to-many saved last)."""
+    """Refresh now and again once the transaction commits (many-to-many saved last).
+
+    A record public only for a moment inside one transaction (an import that publishes a
+    record, then restricts it) was never public to anyone: its new row goes at commit."""
     ids = sorted({int(i) for i in record_ids if i})
     if ids:
-        refresh(ids)
-        transaction.on_commit(lambda: refresh(ids))
+        created = refresh(ids)
+        transaction.on_commit(lambda: _settle(ids, created))
+
+
+def _settle(ids, created) -> None:
+    refresh(ids)
+    if created:
+        OaiRecordLog.objects.filter(record_id__in=created, public=False).delete()
 
 
 def refresh_all(batch: int = 1000) -> int:
