@@ -7,34 +7,30 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
-from .access import (
-    can_view_asset,
-    hears_full,
-    may_download_originals,
-    restricted_segments,
-    visible_lines_for,
-)
+from .access import AssetAnswer, answer_for, may_download_originals, visible_lines_for
 from .core.captions import Segment, to_webvtt
 from .core.segments import SUFFIX, restricted_name
 from .models import AssetState, DerivativeFile, MediaAsset, TrackKind
-from .sendfile import file_response
+from .sendfile import file_response, object_response
+from .signals import announces_served
 from .storage import derivatives_root, uses_s3
 
 
-def _visible_asset(request, asset_id) -> MediaAsset:
-    asset = get_object_or_404(MediaAsset, pk=asset_id)
+def _finished_asset(request, asset_id) -> AssetAnswer:
+    """The gate's answer for a finished asset the visitor may receive (asked once)."""
+    answer = answer_for(asset_id, request.user)
     # 404 rather than 403: a restricted recording's existence is not revealed.
-    if not can_view_asset(asset, request.user):
+    if answer is None or answer.asset.state != AssetState.DONE:
         raise Http404
-    return asset
+    return answer
 
 
-def _private(response, asset: MediaAsset | None = None, *, full_of_restricted: bool = False):
+def _private(response, answer: AssetAnswer | None = None, *, full_of_restricted: bool = False):
     # Bytes anyone may receive may be kept by the browser for a while (never by shared
     # caches, so closing a record takes effect there at once). Restricted bytes are not kept
     # at all: on a shared school computer they must not outlive the session. That includes
     # the full version of a recording with restricted segments.
-    if asset is not None and not full_of_restricted and can_view_asset(asset, None):
+    if answer is not None and not full_of_restricted and answer.public:
         response["Cache-Control"] = "private, max-age=600"
     else:
         response["Cache-Control"] = "private, no-store"
@@ -43,28 +39,25 @@ def _private(response, asset: MediaAsset | None = None, *, full_of_restricted: b
 
 
 @require_GET
+@announces_served("derivative")
 def derivative(request, asset_id, name):
-    asset = _visible_asset(request, asset_id)
-    if asset.state != AssetState.DONE:
-        raise Http404
+    answer = _finished_asset(request, asset_id)
     # Restricted segments: the policy says, per asset and visitor, whether the full version
     # or the restricted variant (range silenced or cut) leaves. Derivatives that have no
     # restricted variant (poster, thumbnails, waveform) are not served to those who get it.
-    segmented = bool(restricted_segments(asset))
     full_of_restricted = False
-    if segmented and not name.endswith(SUFFIX):
-        if hears_full(asset, request.user):
+    if answer.segments and not name.endswith(SUFFIX):
+        if answer.full:
             full_of_restricted = True
         else:
             name = restricted_name(name)
-    made = get_object_or_404(DerivativeFile, asset=asset, name=name)
+    made = get_object_or_404(DerivativeFile, asset_id=answer.asset.pk, name=name)
     if uses_s3():
         from . import objectstore
 
-        store = objectstore.derivatives()
         return _private(
-            objectstore.ranged_object_response(request, store, made.path, made.mime),
-            asset,
+            object_response(request, objectstore.derivatives(), made.path, made.mime),
+            answer,
             full_of_restricted=full_of_restricted,
         )
     root = derivatives_root().resolve()
@@ -73,28 +66,31 @@ def derivative(request, asset_id, name):
     if not path.is_relative_to(root) or not path.is_file():
         raise Http404
     return _private(
-        file_response(request, path, made.mime), asset, full_of_restricted=full_of_restricted
+        file_response(request, path, made.mime), answer, full_of_restricted=full_of_restricted
     )
 
 
 @require_GET
+@announces_served("captions")
 def captions(request, asset_id, kind, lang):
-    asset = _visible_asset(request, asset_id)
-    if asset.state != AssetState.DONE:
-        raise Http404
+    answer = _finished_asset(request, asset_id)
+    asset = answer.asset
     track = asset.tracks.filter(language=lang, kind=kind).first()
     if track is None or kind not in TrackKind.values:
         raise Http404
     lines = visible_lines_for(
-        asset, request.user, ((s.start_s, s.end_s, s.text) for s in track.segments.all())
+        asset,
+        request.user,
+        ((s.start_s, s.end_s, s.text) for s in track.segments.all()),
+        answer=answer,
     )
     segments = [Segment(start, end, text) for start, end, text in lines]
     response = HttpResponse(to_webvtt(segments), content_type="text/vtt; charset=utf-8")
-    segmented = bool(restricted_segments(asset))
-    return _private(response, asset, full_of_restricted=segmented)
+    return _private(response, answer, full_of_restricted=bool(answer.segments))
 
 
 @require_GET
+@announces_served("original")
 def original(request, asset_id):
     """Originals are for officers only (preservation copies, EXIF and all)."""
     asset = get_object_or_404(MediaAsset, pk=asset_id)
@@ -104,9 +100,7 @@ def original(request, asset_id):
     if uses_s3():
         from . import objectstore
 
-        response = objectstore.ranged_object_response(
-            request, objectstore.originals(), asset.file.name, mime
-        )
+        response = object_response(request, objectstore.originals(), asset.file.name, mime)
     else:
         response = file_response(request, asset.file.path, mime)
     response["Content-Disposition"] = "attachment"
