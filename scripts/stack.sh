@@ -10,6 +10,9 @@
 #                                 to run manage.py against the stack)
 #   scripts/stack.sh nginx-conf   deploy/nginx.conf rendered for this environment (for a real
 #                                 server: > /etc/nginx/conf.d/dss.conf, see the README)
+#   scripts/stack.sh nginx-up DIR ADDR / nginx-down DIR
+#                                 only nginx, owned by DIR, listening on ADDR, in front of
+#                                 DSS_BIND (the S3 tests' X-Accel-Redirect check)
 #
 # Everything lives in the run folder ${DSS_STACK_DIR:-/tmp/dss-stack}: data/ (DSS_DATA_DIR),
 # nginx/ (its own prefix, config, pid, logs, micro-cache), redis/, logs/ and pids.
@@ -77,6 +80,8 @@ render_nginx() {
   local data
   data=$(realpath -m "${DSS_DATA_DIR:-$ROOT/var}")
   local max_body=${DSS_MAX_UPLOAD_BYTES:-8589934592}
+  local s3=${DSS_S3_ENDPOINT_URL:-http://127.0.0.1:9000}
+  s3=${s3%/}
   sed -e "s|@LISTEN@|${DSS_NGINX_LISTEN:-80}|" \
     -e "s|@SERVER_NAME@|${DSS_NGINX_SERVER_NAME:-_}|" \
     -e "s|@UPSTREAM@|${DSS_BIND:-127.0.0.1:8001}|" \
@@ -85,6 +90,7 @@ render_nginx() {
     -e "s|@MEDIA_ROOT@|$data/media|" \
     -e "s|@ORIGINALS_ROOT@|$(realpath -m "${DSS_ORIGINALS_ROOT:-$data/originals}")|" \
     -e "s|@DERIVATIVES_ROOT@|$(realpath -m "${DSS_DERIVATIVES_ROOT:-$data/derivatives}")|" \
+    -e "s|@S3_ENDPOINT@|$s3|" \
     -e "s|@FORWARDED_PROTO@|${DSS_NGINX_FORWARDED_PROTO:-\$scheme}|" \
     -e "s|@MAX_BODY@|$max_body|" \
     "$ROOT/deploy/nginx.conf"
@@ -120,11 +126,16 @@ start_redis() {
 }
 
 start_nginx() {
-  local conf="$RUN/nginx/nginx.conf"
-  mkdir -p "$RUN/nginx/cache" "$RUN/nginx/logs" "$RUN/nginx/tmp"
-  DSS_NGINX_LISTEN="127.0.0.1:$PORT" DSS_NGINX_SERVER_NAME="127.0.0.1 localhost" \
-    DSS_NGINX_CACHE_DIR="$RUN/nginx/cache" DSS_NGINX_FORWARDED_PROTO='$http_x_forwarded_proto' \
-    render_nginx >"$RUN/nginx/dss.conf"
+  run_nginx "$RUN/nginx" "127.0.0.1:$PORT"
+}
+
+run_nginx() { # folder listen-address: an nginx owned by the folder (config, pid, logs, cache)
+  local dir=$1 listen=$2
+  local conf="$dir/nginx.conf"
+  mkdir -p "$dir/cache" "$dir/logs" "$dir/tmp"
+  DSS_NGINX_LISTEN="$listen" DSS_NGINX_SERVER_NAME="127.0.0.1 localhost" \
+    DSS_NGINX_CACHE_DIR="$dir/cache" DSS_NGINX_FORWARDED_PROTO='$http_x_forwarded_proto' \
+    render_nginx >"$dir/dss.conf"
   local user_line=""
   # As root, nginx's workers run as www-data (Debian's web account), as on a real server.
   [ "$(id -u)" -eq 0 ] && user_line="user www-data;"
@@ -132,8 +143,8 @@ start_nginx() {
 # Written by scripts/stack.sh: a main file of the trial's own around deploy/nginx.conf.
 $user_line
 worker_processes auto;
-pid $RUN/nginx/nginx.pid;
-error_log $RUN/nginx/logs/error.log warn;
+pid $dir/nginx.pid;
+error_log $dir/logs/error.log warn;
 events { worker_connections 4096; }
 http {
     include /etc/nginx/mime.types;
@@ -142,20 +153,20 @@ http {
     sendfile on;
     tcp_nopush on;
     keepalive_requests 100000;
-    access_log $RUN/nginx/logs/access.log;
-    client_body_temp_path $RUN/nginx/tmp/body;
-    proxy_temp_path $RUN/nginx/tmp/proxy;
-    fastcgi_temp_path $RUN/nginx/tmp/fastcgi;
-    uwsgi_temp_path $RUN/nginx/tmp/uwsgi;
-    scgi_temp_path $RUN/nginx/tmp/scgi;
-    include $RUN/nginx/dss.conf;
+    access_log $dir/logs/access.log;
+    client_body_temp_path $dir/tmp/body;
+    proxy_temp_path $dir/tmp/proxy;
+    fastcgi_temp_path $dir/tmp/fastcgi;
+    uwsgi_temp_path $dir/tmp/uwsgi;
+    scgi_temp_path $dir/tmp/scgi;
+    include $dir/dss.conf;
 }
 EOF
-  nginx -p "$RUN/nginx" -c "$conf" -t -q
-  if pid_alive "$RUN/nginx/nginx.pid"; then
-    nginx -p "$RUN/nginx" -c "$conf" -s reload
+  nginx -p "$dir" -c "$conf" -t -q
+  if pid_alive "$dir/nginx.pid"; then
+    nginx -p "$dir" -c "$conf" -s reload
   else
-    nginx -p "$RUN/nginx" -c "$conf"
+    nginx -p "$dir" -c "$conf"
   fi
 }
 
@@ -266,5 +277,9 @@ case "${1:-}" in
     done < <(env | grep -E '^(DJANGO_|DSS_|DATABASE_|WAGTAILADMIN_)[A-Z_]*=' | sort)
     ;;
   nginx-conf) render_nginx ;;
-  *) echo "usage: $0 start|stop|status|env|nginx-conf" >&2; exit 2 ;;
+  # nginx alone, owned by a folder of the caller's, in front of whatever DSS_BIND names (the
+  # S3 tests put it before their own server): nginx-up DIR HOST:PORT, nginx-down DIR.
+  nginx-up) run_nginx "$(realpath -m "$2")" "$3" ;;
+  nginx-down) stop_pidfile "$(realpath -m "$2")/nginx.pid" nginx QUIT ;;
+  *) echo "usage: $0 start|stop|status|env|nginx-conf|nginx-up DIR ADDR|nginx-down DIR" >&2; exit 2 ;;
 esac

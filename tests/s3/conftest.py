@@ -70,3 +70,35 @@ def tone(tmp_path):
 @pytest.fixture
 def public_recording(db):
     return make_record(RecordingPage, title_vi="Hát ru trên S3", slug="hat-ru-tren-s3")
+
+
+@pytest.fixture
+def nginx_in_front(live_server, on_s3, settings):
+    """Debian's nginx with deploy/nginx.conf (rendered by ``scripts/stack.sh nginx-up``) in
+    front of this test's live server, its S3 location pointing at the test server; Django
+    answers /files/ with X-Accel-Redirect. Yields nginx's address."""
+    import shutil
+    import socket
+    import tempfile
+
+    assert shutil.which("nginx"), "nginx is needed: apt-get install nginx (make test does)"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    # Not under pytest's 0700 folders: nginx's workers run as www-data when started as root.
+    folder = Path(tempfile.mkdtemp(prefix="dss-s3-nginx-"))
+    folder.chmod(0o755)
+    env = {
+        **os.environ,
+        "DSS_BIND": live_server.url.removeprefix("http://"),
+        "DSS_S3_ENDPOINT_URL": settings.DSS_S3_ENDPOINT_URL,
+        "DSS_DATA_DIR": str(folder / "data"),
+    }
+    stack = ["bash", str(ROOT / "scripts" / "stack.sh")]
+    subprocess.run([*stack, "nginx-up", str(folder), f"127.0.0.1:{port}"], check=True, env=env)
+    settings.DSS_ACCEL_REDIRECT = True
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        subprocess.run([*stack, "nginx-down", str(folder)], check=False, env=env)
+        shutil.rmtree(folder, ignore_errors=True)
