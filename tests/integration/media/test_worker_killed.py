@@ -1,5 +1,7 @@
-"""Killing the worker mid-transcode (kill -9) and restarting it ends with exactly one
-complete set of derivatives. Runs the real commands in subprocesses on a SQLite file."""
+"""Killing the worker mid-transcode (kill -9) and starting another ends with exactly one
+complete set of derivatives: the periodic lease sweep of the scheduled loop (not a command
+run by hand) gives the dead worker's job to the new worker, once. Runs the real commands in
+subprocesses on a SQLite file."""
 
 import json
 import os
@@ -12,9 +14,31 @@ from pathlib import Path
 
 import pytest
 
+from media_pipeline.services.sweep import LOST_WORKER
 from tests.support import media_samples
 
 from .live_site import ROOT, manage, site_env
+
+
+def start_worker(env) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "manage.py",
+            "db_worker",
+            "--queue-name",
+            "*",
+            "--no-reload",
+            "--no-startup-delay",
+            "--interval",
+            "0.2",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
 
 def job_state(db: Path):
@@ -28,22 +52,15 @@ def job_state(db: Path):
 )
 def test_kill_9_mid_transcode_then_restart(tmp_path):
     data = tmp_path / "data"
-    env = site_env(data, DSS_MEDIA_LEASE_SECONDS="3")
+    env = site_env(data, DSS_MEDIA_LEASE_SECONDS="3", DSS_PUBLISHING_INTERVAL_SECONDS="1")
     manage(env, "migrate", "--noinput")
-    video = media_samples.video(tmp_path, "long.mp4", size="1920x1080", duration=20)
+    video = media_samples.video(tmp_path, "long.mp4", size="1280x720", duration=12)
     [row] = [
         json.loads(line) for line in manage(env, "ingest", str(video), "--json").stdout.splitlines()
     ]
     assert row["status"] == "queued"
 
-    worker = subprocess.Popen(
-        [sys.executable, "manage.py", "db_worker", "--queue-name", "*", "--no-startup-delay"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    worker = start_worker(env)
     db = data / "db.sqlite3"
     try:
         deadline = time.monotonic() + 240
@@ -66,11 +83,30 @@ def test_kill_9_mid_transcode_then_restart(tmp_path):
         "a killed run must not leave a final-looking file"
     )
 
-    time.sleep(3.5)  # let the dead worker's lease expire
-    assert "Re-queued 1" in manage(env, "media_recover").stdout
-    manage(env, "db_worker", "--batch", "--queue-name", "*", "--no-startup-delay")
+    # Another worker starts at once; the dead one's lease runs out 3 s after its last renewal,
+    # and the loop that runs every second sweeps it.
+    worker = start_worker(env)
+    try:
+        deadline = time.monotonic() + 240
+        while job_state(db)[0] != "done" and time.monotonic() < deadline:
+            time.sleep(0.5)
+    finally:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=30)
 
-    assert job_state(db)[0] == "done"
+    assert job_state(db)[0] == "done", "the dead worker's job was not taken over"
+    with sqlite3.connect(db) as conn:
+        [(attempts, completions)] = conn.execute(
+            "SELECT attempts, completions FROM media_pipeline_processingjob"
+        ).fetchall()
+        tasks = conn.execute(
+            "SELECT status, exception_class_path FROM django_tasks_database_dbtaskresult "
+            "WHERE task_path = 'media_pipeline.tasks.process_asset_task'"
+        ).fetchall()
+    # Taken over once: one claim after the dead one, one commit, the dead worker's task row
+    # closed and exactly one task queued again.
+    assert (attempts, completions) == (2, 1)
+    assert sorted(tasks) == [("FAILED", LOST_WORKER), ("SUCCESSFUL", "")], tasks
     files = sorted(p.name for p in out_dirs[0].iterdir())
     assert not [f for f in files if f.startswith(".tmp-")]
     with sqlite3.connect(db) as conn:
