@@ -100,9 +100,13 @@ def apply_row(plan: RowPlan, *, user, catalogue: Catalogue, media, taken_slugs: 
             RecordContributor(person=_person(name, catalogue), role=role)
             for role, name in plan.relations["contributors"]
         ]
-    record.save()
+    if plan.status == "create":
+        record.save()  # a new draft: nothing is public yet
+    # An update goes through a revision, as an edit in the admin does: published at once
+    # only for those who may publish, otherwise it waits for review and the live record
+    # stays as it was.
     revision = record.save_revision(user=user, log_action=True)
-    if record.live or _may_publish(user, record):
+    if _may_publish(user, record):
         revision.publish(user=user)
     if "collections" in plan.relations:
         _collections(record, plan.relations["collections"])
