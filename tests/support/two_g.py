@@ -9,7 +9,9 @@ events), not the test's, so a busy machine slows the server but not the arithmet
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -104,7 +106,7 @@ class Link:
     """A throttled DevTools session on ``page``, recording the bytes of every response as
     they arrive (so the bytes fetched before playback started can be counted)."""
 
-    def __init__(self, page, *, down_kbps=DOWN_KBPS, up_kbps=UP_KBPS, rtt_ms=RTT_MS):
+    def __init__(self, page, *, emulate=True):
         self.page = page
         self.urls: dict[str, str] = {}
         self.clock_offset: float | None = None  # wall time - DevTools monotonic time
@@ -114,15 +116,16 @@ class Link:
         cdp.on("Network.dataReceived", self._data)
         cdp.send("Network.enable")
         cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
-        cdp.send(
-            "Network.emulateNetworkConditions",
-            {
-                "offline": False,
-                "latency": rtt_ms,
-                "downloadThroughput": down_kbps * 1000 / 8,
-                "uploadThroughput": up_kbps * 1000 / 8,
-            },
-        )
+        if emulate:
+            cdp.send(
+                "Network.emulateNetworkConditions",
+                {
+                    "offline": False,
+                    "latency": RTT_MS,
+                    "downloadThroughput": DOWN_KBPS * 1000 / 8,
+                    "uploadThroughput": UP_KBPS * 1000 / 8,
+                },
+            )
         self.cdp = cdp
 
     def _sent(self, event):
@@ -162,16 +165,17 @@ class AudioStart:
     extra: dict = field(default_factory=dict)
 
 
-def open_page(browser, base_url: str, cookies: dict | None = None):
+def open_page(browser, base_url: str, cookies: dict | None = None, *, emulate=True):
     """A fresh context (no cache, no cookies but ``cookies``) with the paint watch and a
-    throttled link."""
+    throttled link (``emulate=False``: not throttled by Chromium, e.g. behind a
+    :class:`PacedRelay`)."""
     context = browser.new_context(base_url=base_url)
     if cookies:
         context.add_cookies([{"name": k, "value": v, "url": base_url} for k, v in cookies.items()])
     context.add_init_script(PAINT_WATCH)
     page = context.new_page()
     page.set_default_timeout(30_000)
-    return page, Link(page)
+    return page, Link(page, emulate=emulate)
 
 
 def measure_paint(page, link: Link, url: str) -> Paint:
@@ -207,3 +211,81 @@ def measure_audio_start(page, link: Link, src: str | None = None) -> AudioStart:
 def measure_fetch(page, url: str) -> dict:
     """Download ``url`` whole on the throttled link: the network's floor for that size."""
     return page.evaluate(FETCH, url)
+
+
+class PacedRelay:
+    """A 2G link in user space, for comparison with Chromium's emulation: a TCP relay on
+    loopback that cuts the server's bytes into 1,400-byte packets, sends them one after the
+    other at ``DOWN_KBPS`` on one link shared by all the browser's connections (as one radio
+    link is), and delays each direction by half the round trip.
+
+    DevTools emulation instead delays whole socket reads (tens of KB from a loopback server)
+    until the link "has carried" them, so a player receives its first bytes in one late lump;
+    packets trickle here as on a real link, so the player can start as soon as the header
+    and its first seconds of audio have arrived.
+    """
+
+    PACKET = 1400
+
+    def __init__(self, upstream_port: int):
+        self.upstream_port = upstream_port
+        self.loop = asyncio.new_event_loop()
+        self.free_at = {"down": 0.0, "up": 0.0}
+        self.port = 0
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> PacedRelay:
+        self._thread.start()
+        self._ready.wait(10)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(10)
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        server = self.loop.run_until_complete(asyncio.start_server(self._relay, "127.0.0.1", 0))
+        self.port = server.sockets[0].getsockname()[1]
+        self._ready.set()
+        self.loop.run_forever()
+
+    async def _relay(self, client_reader, client_writer) -> None:
+        server_reader, server_writer = await asyncio.open_connection(
+            "127.0.0.1", self.upstream_port
+        )
+        await asyncio.gather(
+            self._pipe(client_reader, server_writer, "up", UP_KBPS),
+            self._pipe(server_reader, client_writer, "down", DOWN_KBPS),
+            return_exceptions=True,
+        )
+        for writer in (client_writer, server_writer):
+            writer.close()
+
+    async def _pipe(self, reader, writer, direction: str, kbps: int) -> None:
+        bytes_per_s = kbps * 1000 / 8
+        one_way = RTT_MS / 2000
+        queue: asyncio.Queue = asyncio.Queue()
+
+        async def carry():
+            try:
+                while data := await reader.read(65536):
+                    for i in range(0, len(data), self.PACKET):
+                        packet = data[i : i + self.PACKET]
+                        start = max(self.loop.time(), self.free_at[direction])
+                        self.free_at[direction] = start + len(packet) / bytes_per_s
+                        queue.put_nowait((self.free_at[direction] + one_way, packet))
+            finally:
+                queue.put_nowait(None)  # a reset connection ends its other half too
+
+        async def deliver():
+            while (item := await queue.get()) is not None:
+                due, packet = item
+                await asyncio.sleep(max(0.0, due - self.loop.time()))
+                writer.write(packet)
+                await writer.drain()
+            if writer.can_write_eof():
+                writer.write_eof()
+
+        await asyncio.gather(carry(), deliver())
