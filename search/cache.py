@@ -53,10 +53,20 @@ def index_token() -> str:
     return token or "missing"
 
 
-def bump() -> None:
-    """Invalidate every cached answer, in every process (call inside the writing transaction)."""
-    from .models import SearchIndexState
+def bump(record_ids=()) -> None:
+    """Invalidate every cached answer, in every process (call inside the writing transaction).
 
+    ``record_ids``: records saved in this transaction. Their documents are touched here, in
+    the same transaction, so the in-memory copy re-reads them (and asks the gate about them)
+    with the very token that announces the change, not only when the queued reindex runs:
+    a record closed now never counts through an access mask read before (``memory/index``).
+    """
+    from django.utils import timezone
+
+    from .models import SearchDocument, SearchIndexState
+
+    if record_ids:
+        SearchDocument.objects.filter(pk__in=list(record_ids)).update(updated_at=timezone.now())
     token = uuid.uuid4().hex
     if not SearchIndexState.objects.filter(pk=1).update(token=token):
         SearchIndexState.objects.update_or_create(pk=1, defaults={"token": token})

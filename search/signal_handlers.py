@@ -61,7 +61,7 @@ def _on_page_change(sender, instance, **kwargs):
         # saving transaction, not only when the queued reindex runs.
         from .cache import bump
 
-        bump()
+        bump([record_id])
     schedule_reindex([record_id])
 
 

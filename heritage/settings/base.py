@@ -227,6 +227,8 @@ SEARCH_MEMORY_INDEX = env_bool("DSS_SEARCH_MEMORY_INDEX", True)
 SEARCH_MEMORY_INLINE_BUILD_LIMIT = env_int("DSS_SEARCH_MEMORY_INLINE_BUILD_LIMIT", 20_000)
 # Above this many changed documents the in-memory copy is rebuilt whole, not patched.
 SEARCH_MEMORY_DELTA_LIMIT = env_int("DSS_SEARCH_MEMORY_DELTA_LIMIT", 2_000)
+# Where the copy is built once and memory-mapped by every process ("" = each builds its own).
+SEARCH_MEMORY_DIR = env_str("DSS_SEARCH_MEMORY_DIR", str(DATA_DIR / "search-copy"))
 # Per-process cache of search answers (0 = off) and of facet labels, in seconds.
 SEARCH_CACHE_SECONDS = env_int("DSS_SEARCH_CACHE_SECONDS", 60)
 SEARCH_LABEL_SECONDS = env_int("DSS_SEARCH_LABEL_SECONDS", 300)

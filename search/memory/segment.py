@@ -24,9 +24,10 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
+
+from .strings import SortedView, StringTable, Vocabulary
 
 # title, names, body, transcript: as the FTS5 engine's bm25 column weights
 FIELD_WEIGHTS = (10.0, 5.0, 1.5, 1.0)
@@ -36,6 +37,8 @@ SEPARATOR = 0  # token id between fields and documents; no real token has it
 TABLE_LOOKUP_FROM = 20_000  # phrase check: membership by table rather than binary search
 PAIR_TOKENS = 256  # adjacent pairs of the 256 most frequent tokens have their own postings
 SPARSE_FACETS_BELOW = 0.05  # facet counts: walk the documents when fewer than 5% pass
+SORT_CHUNK = 1 << 21  # positions sorted per chunk while building (memory, not speed)
+PAIR_CHUNK = 1 << 22  # sequence positions per chunk when collecting pair postings
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +46,7 @@ class DocRow:
     """One document as the segment needs it (folded texts are ``index_text`` output)."""
 
     pk: int
-    stamp: str  # the row's updated_at, as text: a changed stamp means a changed document
+    stamp: int  # the row's updated_at in microseconds: a changed stamp, a changed document
     fields: tuple[str, str, str, str]  # title, names, body, transcript (folded)
     sort_title: str
     facets: tuple[tuple[str, str], ...]  # (facet, value) pairs
@@ -66,7 +69,7 @@ class Segment:
 
     def __init__(self, rows: Iterable[DocRow]):
         pks = array("q")
-        self.stamps: list[str] = []
+        stamps = array("q")
         self.sort_titles: list[str] = []
         vocab: dict[str, int] = {}
         seq = array("I")
@@ -76,7 +79,7 @@ class Segment:
         facet_keys, facet_docs = array("q"), array("q")
         for pos, row in enumerate(rows):
             pks.append(row.pk)
-            self.stamps.append(row.stamp)
+            stamps.append(row.stamp)
             self.sort_titles.append(row.sort_title)
             for code, text in enumerate(row.fields):
                 ids = [vocab.setdefault(t, len(vocab) + 1) for t in text.split()]
@@ -89,9 +92,14 @@ class Segment:
                 facet_docs.append(pos)
         self.n = len(pks)
         self.pks = _np(pks, np.int64)
+        self.stamps = _np(stamps, np.int64)
         self.vocab = vocab
         self.doc_starts = _np(starts, np.int64)
-        self._build_postings(_np(seq, np.uint32), _np(fields, np.uint8))
+        # Handed over in a dict so the build can drop each full-length array as soon as it
+        # is done with it (the build's peak memory is a handful of them).
+        work = {"seq": _np(seq, np.uint32), "fields": _np(fields, np.uint8)}
+        del seq, fields
+        self._build_postings(work)
         # Number the values facet by facet, so each facet's postings lie side by side and
         # a facet can be counted without touching the others.
         ordered = sorted(facet_index)
@@ -118,74 +126,98 @@ class Segment:
 
     # -- building ---------------------------------------------------------------------------
 
-    def _build_postings(self, seq: np.ndarray, field_of: np.ndarray) -> None:
-        """Positional postings (token -> positions in ``seq``) and document postings
-        (token -> documents, field-weighted term frequency), from one stable sort."""
+    def _build_postings(self, work: dict[str, np.ndarray]) -> None:
+        """Positional postings (token -> positions in ``seq``), document postings (token ->
+        documents, field-weighted term frequency), pair postings and title postings.
+
+        Built to keep the peak memory near twice the finished arrays: positions by a
+        counting sort a chunk at a time (straight into 32 bits, no 64-bit argsort of the
+        whole sequence), every per-position temporary in 32 or 8 bits, and each dropped
+        as soon as it is used."""
+        seq = work.pop("seq")
         size = len(self.vocab) + 1
-        # 32-bit arrays where the values fit: at 100k documents each full-length array is
-        # 25 million entries, and the build's peak memory is a handful of them.
-        self.positions = np.argsort(seq, kind="stable").astype(_index_dtype(len(seq)))
-        sorted_tokens = seq[self.positions]  # by token, then by position
-        self.pos_offsets = np.searchsorted(sorted_tokens, np.arange(size + 1)).astype(np.int64)
-        real = slice(int(self.pos_offsets[1]), None)  # drop the separators (token 0)
-        tokens = sorted_tokens[real]
-        del sorted_tokens
-        docs = (np.searchsorted(self.doc_starts, self.positions[real], side="right") - 1).astype(
-            _index_dtype(self.n)
-        )
-        weights = np.asarray(FIELD_WEIGHTS, dtype=np.float32)[field_of[self.positions[real]]]
+        counts = np.bincount(seq, minlength=size).astype(np.int64)
+        self.pos_offsets = np.zeros(size + 1, dtype=np.int64)
+        np.cumsum(counts, out=self.pos_offsets[1:])
+        self.positions = _counting_sort(seq, self.pos_offsets, _index_dtype(len(seq)))
+        doc_dtype = _index_dtype(self.n)
+        doc_of = np.repeat(np.arange(self.n, dtype=doc_dtype), np.diff(self.doc_starts))
+        self._build_pairs(seq, counts, doc_of)
+        del seq
+        real_start = int(self.pos_offsets[1])  # the separators (token 0) come first
+        real = self.positions[real_start:]
+        docs = doc_of[real]  # document of each position, in token order
+        del doc_of
+        field_of = work.pop("fields")[real]
         self.doc_len = np.bincount(docs, minlength=self.n).astype(np.float32)
         avg = float(self.doc_len.mean()) if self.n else 1.0
         self.norm = (BM25_K1 * (1 - BM25_B + BM25_B * self.doc_len / max(avg, 1.0))).astype(
             np.float32
         )
-        new = np.ones(len(tokens), dtype=bool)
-        if len(tokens):
-            new[1:] = (tokens[1:] != tokens[:-1]) | (docs[1:] != docs[:-1])
+        # A new posting starts wherever the token or the document changes.
+        new = np.ones(len(docs), dtype=bool)
+        if len(docs):
+            np.not_equal(docs[1:], docs[:-1], out=new[1:])
+            new[self.pos_offsets[1:-1] - real_start] = True
         first = np.flatnonzero(new)
+        del new
         self.post_doc = docs[first].astype(np.int32)
-        self.post_weight = (
-            np.add.reduceat(weights, first).astype(np.float32) if len(first) else _EMPTY_WEIGHTS
-        )
-        self.post_offsets = np.searchsorted(tokens[first], np.arange(size + 1)).astype(np.int64)
-        self._build_pairs(seq)
+        self.post_weight = np.zeros(len(first), dtype=np.float32)
+        if len(first):
+            for code, weight in enumerate(FIELD_WEIGHTS):
+                in_field = np.add.reduceat(field_of == code, first, dtype=np.int32)
+                self.post_weight += np.float32(weight) * in_field
+                del in_field
+        # postings per token: the starts of each token's run among ``first``
+        token_starts = self.pos_offsets[1:-1] - real_start
+        per_token = np.diff(np.searchsorted(first, token_starts), append=len(first))
+        del first
+        self.post_offsets = np.zeros(size + 1, dtype=np.int64)
+        np.cumsum(per_token, out=self.post_offsets[2:])
         # Title-only document postings and a sorted title vocabulary, for suggestions.
-        in_title = field_of[self.positions[self.pos_offsets[1] :]] == 0
-        title_tokens, title_docs = tokens[in_title], docs[in_title]
+        in_title = np.flatnonzero(field_of == 0)
+        del field_of
+        title_tokens = np.searchsorted(self.pos_offsets, in_title + real_start, side="right") - 1
+        title_docs = docs[in_title].astype(np.int64)
+        del docs, in_title
         keep = np.ones(len(title_tokens), dtype=bool)
         if len(title_tokens):
             keep[1:] = (title_tokens[1:] != title_tokens[:-1]) | (title_docs[1:] != title_docs[:-1])
         title_tokens, title_docs = title_tokens[keep], title_docs[keep]
-        in_any_title = set(np.unique(title_tokens).tolist())
+        in_any_title = set(_sorted_unique(title_tokens).tolist())
         by_text = sorted((t, i) for t, i in self.vocab.items() if i in in_any_title)
         self.title_words = [t for t, _ in by_text]
         self.title_local = {t: k for k, t in enumerate(self.title_words)}
         local = np.full(size, -1, dtype=np.int64)
         local[np.asarray([i for _, i in by_text], dtype=np.int64)] = np.arange(len(by_text))
-        self.title_offsets, self.title_doc = _csr(
-            local[title_tokens], title_docs.astype(np.int64), len(by_text)
-        )
+        self.title_offsets, self.title_doc = _csr(local[title_tokens], title_docs, len(by_text))
 
-    def _build_pairs(self, seq: np.ndarray) -> None:
+    def _build_pairs(self, seq: np.ndarray, counts: np.ndarray, doc_of: np.ndarray) -> None:
         """Document postings of every adjacent pair of the most frequent tokens.
 
         A quoted phrase of two common words ("lễ hội", "cồng chiêng") would otherwise be
-        checked position by position over millions of positions."""
+        checked position by position over millions of positions. A chunk of the sequence
+        at a time, so the (pair, document) keys of the whole archive are never all held."""
         size = len(self.vocab) + 1
-        counts = np.diff(self.pos_offsets)
+        counts = counts.copy()
         counts[SEPARATOR] = 0
         top = np.argsort(-counts, kind="stable")[:PAIR_TOKENS]
         top = top[counts[top] > 0]
         self.pair_rank = np.full(size, -1, dtype=np.int16)
         self.pair_rank[top] = np.arange(len(top), dtype=np.int16)
-        ranks = self.pair_rank[seq] if len(seq) else np.zeros(0, np.int16)
-        at = np.flatnonzero((ranks[:-1] >= 0) & (ranks[1:] >= 0))
-        codes = ranks[at].astype(np.int64) * PAIR_TOKENS + ranks[at + 1]
-        docs = np.searchsorted(self.doc_starts, at, side="right") - 1
-        unique = np.unique(codes * max(self.n, 1) + docs)
-        self.pair_doc = (unique % max(self.n, 1)).astype(np.int32)
+        width = max(self.n, 1)
+        keys = []
+        for start in range(0, max(len(seq) - 1, 0), PAIR_CHUNK):
+            ranks = self.pair_rank[seq[start : start + PAIR_CHUNK + 1]]
+            at = np.flatnonzero((ranks[:-1] >= 0) & (ranks[1:] >= 0))
+            codes = ranks[at].astype(np.int64) * PAIR_TOKENS + ranks[at + 1]
+            keys.append(_sorted_unique(codes * width + doc_of[at + start]))
+            del ranks, at, codes
+        unique = _sorted_unique(np.concatenate(keys)) if keys else np.zeros(0, np.int64)
+        del keys
+        self.pair_doc = (unique % width).astype(np.int32)
         self.pair_offsets = np.searchsorted(
-            unique // max(self.n, 1), np.arange(PAIR_TOKENS * PAIR_TOKENS + 1)
+            unique // width, np.arange(PAIR_TOKENS * PAIR_TOKENS + 1)
         ).astype(np.int64)
 
     def pair_docs(self, first: str, second: str) -> np.ndarray | None:
@@ -199,10 +231,57 @@ class Segment:
         code = ra * PAIR_TOKENS + rb
         return self.pair_doc[self.pair_offsets[code] : self.pair_offsets[code + 1]]
 
-    @cached_property
-    def stamp_of(self) -> dict[int, str]:
-        """record id -> ``updated_at`` as built (to find what changed since)."""
-        return dict(zip(self.pks.tolist(), self.stamps, strict=True))
+    def stamps_of(self, pks: np.ndarray) -> np.ndarray:
+        """``updated_at`` stamps of records ``pks`` as built, -1 where the segment does not
+        hold the record (to find what changed since)."""
+        out = np.full(len(pks), -1, dtype=np.int64)
+        if not self.n or not len(pks):
+            return out
+        at = np.minimum(np.searchsorted(self.pks, pks), self.n - 1)
+        hit = self.pks[at] == pks
+        out[hit] = self.stamps[at[hit]]
+        return out
+
+    # -- as flat arrays (the shared copy on disk, ``store.py``) -----------------------------
+
+    def to_arrays(self) -> tuple[dict[str, np.ndarray], list[list[str]]]:
+        """Every array of the segment, its strings as ``StringTable`` arrays, and the facet
+        values in key order: what ``from_arrays`` needs to answer exactly as this one."""
+        arrays = {name: getattr(self, name) for name in ARRAYS}
+        vocab = sorted(self.vocab.items())
+        tables = {
+            "vocab": StringTable.of(t for t, _ in vocab),
+            "title_words": StringTable.of(self.title_words),
+            "sort_titles": StringTable.of(self.sort_titles),
+        }
+        arrays["vocab_ids"] = np.fromiter((i for _, i in vocab), dtype=np.int64, count=len(vocab))
+        for name, table in tables.items():
+            arrays[f"{name}_text"], arrays[f"{name}_offsets"] = table.text, table.offsets
+        facets = [list(pair) for pair, _ in sorted(self.facet_index.items(), key=lambda x: x[1])]
+        return arrays, facets
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray], facets: list[list[str]]) -> Segment:
+        """A segment over arrays made by ``to_arrays`` (typically read-only memory maps)."""
+        self = cls.__new__(cls)
+        for name in ARRAYS:
+            setattr(self, name, arrays[name])
+        self.n = len(self.pks)
+
+        def table(name):
+            return StringTable(arrays[f"{name}_text"], arrays[f"{name}_offsets"])
+
+        self.vocab = Vocabulary(table("vocab"), arrays["vocab_ids"])
+        self.title_words = table("title_words")
+        self.title_local = self.title_words  # position in the sorted title vocabulary
+        self.sort_titles = table("sort_titles")
+        self.sorted_titles = SortedView(self.sort_titles, self.sort_order)
+        self.facet_index = {(facet, value): k for k, (facet, value) in enumerate(facets)}
+        self.facet_keys = {}
+        for (facet, _value), k in self.facet_index.items():
+            first, _last = self.facet_keys.get(facet, (k, k))
+            self.facet_keys[facet] = (first, k + 1)
+        return self
 
     # -- lookups ----------------------------------------------------------------------------
 
@@ -255,7 +334,7 @@ class Segment:
         if not len(starts):
             return _EMPTY_DOCS
         docs = np.searchsorted(self.doc_starts, starts, side="right") - 1
-        return np.unique(docs).astype(np.int32)
+        return _sorted_unique(docs).astype(np.int32)
 
     def title_prefix_postings(self, prefix: str) -> np.ndarray:
         """Documents with a title word starting with ``prefix``, unsorted and repeated (the
@@ -320,29 +399,7 @@ class Segment:
 
     @property
     def nbytes(self) -> int:
-        arrays = (
-            self.positions,
-            self.pos_offsets,
-            self.doc_starts,
-            self.post_doc,
-            self.post_weight,
-            self.post_offsets,
-            self.title_doc,
-            self.title_offsets,
-            self.pair_rank,
-            self.pair_doc,
-            self.pair_offsets,
-            self.facet_docs,
-            self.facet_offsets,
-            self.doc_facet_offsets,
-            self.doc_facet_keys,
-            self.doc_len,
-            self.norm,
-            self.sort_rank,
-            self.sort_order,
-            self.pks,
-        )
-        return sum(a.nbytes for a in arrays)
+        return sum(getattr(self, name).nbytes for name in ARRAYS)
 
 
 def intersect(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
@@ -366,6 +423,36 @@ def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     return np.arange(total, dtype=np.int64) + shift
 
 
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique`` by sorting: numpy 2's hash-based unique of integers was 100× slower
+    here on millions of (pair, document) keys."""
+    values = np.sort(values)
+    keep = np.ones(len(values), dtype=bool)
+    if len(values):
+        np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
+
+
+def _counting_sort(seq: np.ndarray, offsets: np.ndarray, dtype) -> np.ndarray:
+    """Positions of ``seq`` grouped by token, ascending within a token (what a stable
+    argsort gives), written straight into ``dtype``: each chunk is sorted on its own and
+    its positions dealt to each token's next free slots."""
+    out = np.empty(len(seq), dtype=dtype)
+    cursor = offsets[:-1].copy()
+    for start in range(0, len(seq), SORT_CHUNK):
+        part = seq[start : start + SORT_CHUNK]
+        order = np.argsort(part, kind="stable")
+        tokens = part[order]
+        run_start = np.zeros(len(tokens), dtype=np.int64)
+        changes = np.flatnonzero(tokens[1:] != tokens[:-1]) + 1
+        run_start[changes] = changes
+        np.maximum.accumulate(run_start, out=run_start)
+        slots = cursor[tokens] + (np.arange(len(tokens)) - run_start)
+        out[slots] = order + start
+        cursor += np.bincount(part, minlength=len(cursor))
+    return out
+
+
 def _index_dtype(size: int):
     return np.int32 if size < 2**31 else np.int64
 
@@ -374,6 +461,31 @@ def _np(values: array, dtype) -> np.ndarray:
     # frombuffer shares the array's memory (and keeps it alive): no second copy
     return np.frombuffer(values, dtype=dtype) if len(values) else np.zeros(0, dtype)
 
+
+# The numeric arrays of a segment (its strings are stored beside them, see ``to_arrays``).
+ARRAYS = (
+    "pks",
+    "stamps",
+    "doc_starts",
+    "positions",
+    "pos_offsets",
+    "post_doc",
+    "post_weight",
+    "post_offsets",
+    "doc_len",
+    "norm",
+    "title_doc",
+    "title_offsets",
+    "pair_rank",
+    "pair_doc",
+    "pair_offsets",
+    "facet_docs",
+    "facet_offsets",
+    "doc_facet_offsets",
+    "doc_facet_keys",
+    "sort_rank",
+    "sort_order",
+)
 
 _EMPTY_DOCS = np.zeros(0, dtype=np.int32)
 _EMPTY_WEIGHTS = np.zeros(0, dtype=np.float32)

@@ -11,6 +11,7 @@ from wagtail.search.management.commands.update_index import Command as WagtailUp
 
 from search.backends import backend_name, engine_enabled
 from search.indexing import rebuild
+from search.memory.index import share as share_memory_copy
 
 
 class Command(WagtailUpdateIndex):
@@ -21,6 +22,10 @@ class Command(WagtailUpdateIndex):
         if not options.get("schema_only"):
             count, seconds = rebuild(progress=self._progress)
             self.write(f"search: indexed {count} records in {seconds:.1f} s")
+            # The in-memory copy, built once here for every web process to map.
+            generation = share_memory_copy()
+            if generation is not None:
+                self.write(f"search: shared in-memory copy, generation {generation}")
             if engine_enabled():
                 from search.es.client import alias, engine
 
