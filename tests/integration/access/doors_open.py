@@ -3,8 +3,98 @@ IIIF, open data.
 
 Role sets and helpers can be imported from ``test_access_matrix`` inside ``doors``: by the
 time it is called, that module has defined them.
-"""
+
+OAI-PMH is anonymous whoever asks (harvesters do not sign in): for every role, it shows
+exactly what the anonymous gate shows. A record the public never saw is not mentioned; one
+that was public and is not any more (in the matrix: records published first and given their
+protocols, privacy or expiry afterwards) may appear only as a deleted header, without
+metadata."""
+
+from lxml import etree
+
+OAI = "http://www.openarchives.org/OAI/2.0/"
+NS = {"oai": OAI}
+REPOSITORY = "disanso.example"
+
+
+def _oai_identifier(world, key):
+    return f"oai:{REPOSITORY}:{world.records[key].accession_number}"
+
+
+def _tree(response):
+    return etree.fromstring(response.content)
+
+
+def _listed(response) -> tuple[set, set]:
+    """(identifiers with metadata or live headers, identifiers reported deleted)."""
+    tree = _tree(response)
+    shown, deleted = set(), set()
+    for header in tree.iterfind(".//oai:header", NS):
+        identifier = header.findtext("oai:identifier", namespaces=NS)
+        (deleted if header.get("status") == "deleted" else shown).add(identifier)
+    return shown, deleted
 
 
 def doors(Door):
-    return []
+    from .test_access_matrix import EVERYONE, SCENARIOS
+
+    public = [s for s in SCENARIOS if "anonymous" in s.sees]
+
+    def anonymous_only(response, text, role, scenario):
+        """Whoever asks, OAI-PMH shows what the anonymous gate shows, and nothing else."""
+        problems = [
+            f"{s.key} leaks" for s in SCENARIOS if "anonymous" not in s.sees and s.marker in text
+        ]
+        shown, _deleted = _listed(response)
+        world = anonymous_only.world
+        expected = {_oai_identifier(world, s.key) for s in public}
+        if shown != expected:
+            problems.append(f"listed {sorted(shown ^ expected)} wrongly")
+        return problems
+
+    def one_record(response, text, role, scenario):
+        world = anonymous_only.world
+        tree = _tree(response)
+        has_metadata = bool(tree.findall(".//oai:metadata", NS))
+        if "anonymous" in scenario.sees:
+            if not has_metadata or scenario.marker not in text:
+                return ["public record without its metadata"]
+            return []
+        problems = []
+        if has_metadata or scenario.marker in text:
+            problems.append("hidden record described")
+        code = tree.find("oai:error", NS)
+        _shown, deleted = _listed(response)
+        if code is None and deleted != {_oai_identifier(world, scenario.key)}:
+            problems.append("neither unknown nor deleted")
+        return problems
+
+    def _remember(build):
+        """The check functions need the world; the URL builders are handed it first."""
+
+        def url(world, key):
+            anonymous_only.world = world
+            return build(world, key)
+
+        return url
+
+    list_records = "/oai?verb=ListRecords&metadataPrefix=oai_dc"
+    list_identifiers = "/oai?verb=ListIdentifiers&metadataPrefix=oai_dc"
+    return [
+        Door("permalink", lambda w, k: f"/id/{w.records[k].accession_number}", per="record",
+             shown=(302,)),
+        Door("permalink-slash", lambda w, k: f"/id/{w.records[k].accession_number.lower()}/",
+             per="record", shown=(302,)),
+        Door("oai-list-records", _remember(lambda w, k: list_records), lists=True,
+             lists_roles=frozenset({"anonymous"}), check=anonymous_only),
+        Door("oai-list-identifiers", _remember(lambda w, k: list_identifiers),
+             check=anonymous_only),
+        Door("oai-list-records-set", _remember(lambda w, k: f"{list_records}&set=group"),
+             check=anonymous_only),
+        Door(
+            "oai-get-record",
+            _remember(lambda w, k: "/oai?verb=GetRecord&metadataPrefix=oai_dc&identifier="
+                      + _oai_identifier(w, k)),
+            per="record", shown=(200,), hidden=(200,), roles=EVERYONE, check=one_record,
+        ),
+    ]  # fmt: skip
