@@ -3,7 +3,7 @@ collections and media. Called inside the batch's transaction by ``service.run_im
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 from wagtail.models import Page
 
 from .. import permissions
@@ -183,7 +183,7 @@ def _media(plan: RowPlan, record, media, user) -> list:
                 Problem(
                     plan.number,
                     "media",
-                    N_("The file %(name)s was kept but cannot be played: %(error)s"),
+                    gettext_noop("The file %(name)s was kept but cannot be played: %(error)s"),
                     "",
                     {"name": name, "error": result.error},
                 )

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from .matching import nfc
 
@@ -59,12 +59,12 @@ class ZipMedia(NoMedia):
         try:
             self.zip = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError) as exc:
-            raise Refused(N_("The media file is not a readable ZIP (%(error)s)."),
+            raise Refused(gettext_noop("The media file is not a readable ZIP (%(error)s)."),
                           error=str(exc)) from exc  # fmt: skip
         infos = [i for i in self.zip.infolist() if not i.is_dir()]
         if len(infos) > MAX_ENTRIES:
             raise Refused(
-                N_("The ZIP holds %(count)s files; at most %(limit)s are accepted."),
+                gettext_noop("The ZIP holds %(count)s files; at most %(limit)s are accepted."),
                 count=len(infos),
                 limit=MAX_ENTRIES,
             )
@@ -75,12 +75,14 @@ class ZipMedia(NoMedia):
             name = nfc(PurePosixPath(info.filename.replace("\\", "/")).name)
             problem = self._check(info)
             if problem is None and name in self.entries:
-                problem = Refused(N_("Two files in the ZIP are called %(name)s."), name=name)
+                problem = Refused(
+                    gettext_noop("Two files in the ZIP are called %(name)s."), name=name
+                )
             if problem is None:
                 total += info.file_size
                 if total > self.max_bytes:
                     problem = Refused(
-                        N_("The ZIP expands beyond the %(limit)s bytes accepted."),
+                        gettext_noop("The ZIP expands beyond the %(limit)s bytes accepted."),
                         limit=self.max_bytes,
                     )
             if problem is not None:
@@ -92,20 +94,22 @@ class ZipMedia(NoMedia):
     def _check(self, info: zipfile.ZipInfo) -> Refused | None:
         if _unsafe_path(info.filename):
             return Refused(
-                N_("The ZIP entry %(path)s points outside the ZIP (path traversal)."),
+                gettext_noop("The ZIP entry %(path)s points outside the ZIP (path traversal)."),
                 path=info.filename,
             )
         if stat.S_ISLNK(info.external_attr >> 16):
-            return Refused(N_("The ZIP entry %(path)s is a symbolic link."), path=info.filename)
+            return Refused(
+                gettext_noop("The ZIP entry %(path)s is a symbolic link."), path=info.filename
+            )
         if info.file_size > self.max_bytes:
             return Refused(
-                N_("The file %(path)s is larger than the %(limit)s bytes accepted."),
+                gettext_noop("The file %(path)s is larger than the %(limit)s bytes accepted."),
                 path=info.filename,
                 limit=self.max_bytes,
             )
         if info.file_size > MAX_RATIO * max(info.compress_size, 1) and info.file_size > 1 << 20:
             return Refused(
-                N_("The file %(path)s expands %(ratio)s times (a ZIP bomb?)."),
+                gettext_noop("The file %(path)s expands %(ratio)s times (a ZIP bomb?)."),
                 path=info.filename,
                 ratio=info.file_size // max(info.compress_size, 1),
             )
@@ -123,7 +127,8 @@ class ZipMedia(NoMedia):
                 written += len(chunk)
                 if written > info.file_size or written > self.max_bytes:
                     raise Refused(
-                        N_("The file %(path)s is larger than the ZIP says."), path=info.filename
+                        gettext_noop("The file %(path)s is larger than the ZIP says."),
+                        path=info.filename,
                     )
                 out.write(chunk)
             out.seek(0)
@@ -139,7 +144,7 @@ class FolderMedia(NoMedia):
     def __init__(self, path):
         self.root = Path(path).resolve()
         if not self.root.is_dir():
-            raise Refused(N_("The media folder %(path)s does not exist."), path=str(path))
+            raise Refused(gettext_noop("The media folder %(path)s does not exist."), path=str(path))
         self.entries: dict[str, Path] = {}
         self.refused: dict[str, Refused] = {}
         for folder, dirs, files in os.walk(self.root, followlinks=False):
@@ -147,14 +152,14 @@ class FolderMedia(NoMedia):
                 full = Path(folder) / name
                 if full.is_symlink():
                     self.refused[nfc(name)] = Refused(
-                        N_("%(path)s is a symbolic link; links are not followed."),
+                        gettext_noop("%(path)s is a symbolic link; links are not followed."),
                         path=str(full.relative_to(self.root)),
                     )
                 elif name in files and full.is_file():
                     key = nfc(name)
                     if key in self.entries:
                         self.refused[key] = Refused(
-                            N_("Two files in the folder are called %(name)s."), name=key
+                            gettext_noop("Two files in the folder are called %(name)s."), name=key
                         )
                     else:
                         self.entries[key] = full
@@ -168,7 +173,9 @@ class FolderMedia(NoMedia):
     def open(self, name: str):
         path = self.entries[nfc(name)]
         if path.is_symlink() or not path.resolve().is_relative_to(self.root):
-            raise Refused(N_("%(path)s is a symbolic link; links are not followed."), path=name)
+            raise Refused(
+                gettext_noop("%(path)s is a symbolic link; links are not followed."), path=name
+            )
         with path.open("rb") as handle:
             yield handle
 

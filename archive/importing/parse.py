@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass
 
 import tablib
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from .columns import COLUMNS
 from .matching import exact_key, nfc
@@ -71,8 +71,8 @@ def read_sheet(data: bytes, name: str = "sheet.csv") -> Sheet:
             Problem(
                 0,
                 "",
-                N_("The file cannot be read as a CSV (UTF-8) or XLSX sheet (%(error)s)."),
-                N_("Save it again from the spreadsheet as CSV UTF-8 or Excel workbook."),
+                gettext_noop("The file cannot be read as a CSV (UTF-8) or XLSX sheet (%(error)s)."),
+                gettext_noop("Save it again from the spreadsheet as CSV UTF-8 or Excel workbook."),
                 {"error": str(exc)[:200]},
             )
         ) from exc
@@ -84,8 +84,8 @@ def read_sheet(data: bytes, name: str = "sheet.csv") -> Sheet:
                 Problem(
                     1,
                     _text(header),
-                    N_("This column is not part of the template; it was ignored."),
-                    N_("Rename it to a template header, or remove it."),
+                    gettext_noop("This column is not part of the template; it was ignored."),
+                    gettext_noop("Rename it to a template header, or remove it."),
                 )
             )
         keys.append(key)
@@ -94,8 +94,8 @@ def read_sheet(data: bytes, name: str = "sheet.csv") -> Sheet:
             Problem(
                 1,
                 "",
-                N_("The sheet has no “Title (vi)” column."),
-                N_("Start from the template: its first row holds the column headers."),
+                gettext_noop("The sheet has no “Title (vi)” column."),
+                gettext_noop("Start from the template: its first row holds the column headers."),
             )
         )
     rows = []

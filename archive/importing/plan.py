@@ -4,7 +4,7 @@ and a record compare cell by cell in the same canonical text."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from .. import permissions
 from .validate import NOT_COMPARED, RowPlan
@@ -63,8 +63,8 @@ def decide(plan: RowPlan, *, user) -> None:
         if not may_create(user, plan):
             plan.problem(
                 "provinces",
-                N_("You may not create records for these provincial units."),
-                N_("Only records of your own units can be imported; ask their officer."),
+                gettext_noop("You may not create records for these provincial units."),
+                gettext_noop("Only records of your own units can be imported; ask their officer."),
             )
             plan.status = "error"
             return
@@ -74,8 +74,8 @@ def decide(plan: RowPlan, *, user) -> None:
     if user is not None and not permissions.can_edit_record(user, plan.record):
         plan.problem(
             "",
-            N_("You may not change the record %(number)s."),
-            N_("Remove this row, or ask an officer of its province to import it."),
+            gettext_noop("You may not change the record %(number)s."),
+            gettext_noop("Remove this row, or ask an officer of its province to import it."),
             number=plan.record.accession_number,
         )
         plan.status = "error"

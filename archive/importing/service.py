@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from ..audit_events import record_event
 from .apply import apply_row
@@ -61,13 +61,16 @@ def _check_media(plan: RowPlan, media) -> None:
         refused = media.refused.get(name)
         if refused is not None:
             plan.problem(
-                "media", refused.what, N_("The other files and rows go on."), **refused.params
+                "media",
+                refused.what,
+                gettext_noop("The other files and rows go on."),
+                **refused.params,
             )
         elif not media.has(name):
             plan.problem(
                 "media",
-                N_("The file %(name)s is not in the ZIP or folder given with the sheet."),
-                N_("Add it (same name), or remove it from this cell."),
+                gettext_noop("The file %(name)s is not in the ZIP or folder given with the sheet."),
+                gettext_noop("Add it (same name), or remove it from this cell."),
                 name=name,
             )
 
@@ -84,8 +87,8 @@ def plan_rows(sheet, *, user, media) -> list[RowPlan]:
         if key is not None and key in seen:
             plan.problem(
                 "",
-                N_("This row names the same record as row %(other)s."),
-                N_("Keep one row per record."),
+                gettext_noop("This row names the same record as row %(other)s."),
+                gettext_noop("Keep one row per record."),
                 other=seen[key],
             )
         elif key is not None:

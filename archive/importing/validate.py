@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from ..fuzzy_dates import DatePrecision, FuzzyDate
 from ..lunar import LunarDate, month_length, to_solar
@@ -99,7 +99,7 @@ def _suggest(plan, column, name, match, what, fix):
         plan.problem(
             column,
             what,
-            N_("Did you mean %(suggestion)s? Write the name exactly as in the list."),
+            gettext_noop("Did you mean %(suggestion)s? Write the name exactly as in the list."),
             name=name,
             suggestion=" / ".join(match.suggestions),
         )
@@ -127,15 +127,19 @@ def validate_row(row: SheetRow, catalogue: Catalogue, given: set[str]) -> RowPla
         if row.get("record_type") and kind_match.found not in (None, plan.kind):
             plan.problem(
                 "record_type",
-                N_("This record is a %(kind)s; a record's type cannot be changed by import."),
-                N_("Write %(kind)s, or leave the identifiers empty to make a new record."),
+                gettext_noop(
+                    "This record is a %(kind)s; a record's type cannot be changed by import."
+                ),
+                gettext_noop(
+                    "Write %(kind)s, or leave the identifiers empty to make a new record."
+                ),
                 kind=plan.kind,
             )
     elif kind_match.found is None:
         plan.problem(
             "record_type",
-            N_("“%(name)s” is not a record type."),
-            N_("Write festival, custom or recording (lễ hội, phong tục, ghi âm)."),
+            gettext_noop("“%(name)s” is not a record type."),
+            gettext_noop("Write festival, custom or recording (lễ hội, phong tục, ghi âm)."),
             name=row.get("record_type"),
         )
     else:
@@ -161,8 +165,8 @@ def identity(plan, row, catalogue) -> None:
         if pk is None:
             plan.problem(
                 "accession_number",
-                N_("No record has the accession number %(number)s."),
-                N_("Leave it empty to make a new record, or copy it from an export."),
+                gettext_noop("No record has the accession number %(number)s."),
+                gettext_noop("Leave it empty to make a new record, or copy it from an export."),
                 number=accession,
             )
             return
@@ -179,8 +183,8 @@ def _scalars(plan, row, catalogue, given):
     if "title_vi" in given and not row.get("title_vi"):
         plan.problem(
             "title_vi",
-            N_("The Vietnamese title is empty."),
-            N_("Every record needs a title in Vietnamese."),
+            gettext_noop("The Vietnamese title is empty."),
+            gettext_noop("Every record needs a title in Vietnamese."),
         )
     if "slug" in given and row.get("slug"):
         plan.cells["slug"] = row.get("slug")
@@ -194,8 +198,8 @@ def _scalars(plan, row, catalogue, given):
             elif key in REQUIRED_CHOICES.get(plan.kind, ()) and plan.record is None:
                 plan.problem(
                     key,
-                    N_("This column is required for this record type."),
-                    N_("Choose one of the values listed in the template."),
+                    gettext_noop("This column is required for this record type."),
+                    gettext_noop("Choose one of the values listed in the template."),
                 )
             continue
         match = catalogue.choices[key].find(text)
@@ -205,8 +209,8 @@ def _scalars(plan, row, catalogue, given):
                 key,
                 text,
                 match,
-                N_("“%(name)s” is not one of the allowed values."),
-                N_("Choose one of the values listed in the template."),
+                gettext_noop("“%(name)s” is not one of the allowed values."),
+                gettext_noop("Choose one of the values listed in the template."),
             )
         else:
             plan.cells[key] = match.found
@@ -218,8 +222,8 @@ def _scalars(plan, row, catalogue, given):
             else:
                 plan.problem(
                     key,
-                    N_("“%(name)s” is neither yes nor no."),
-                    N_("Write yes or no (có or không)."),
+                    gettext_noop("“%(name)s” is neither yes nor no."),
+                    gettext_noop("Write yes or no (có or không)."),
                     name=row.get(key),
                 )
     for key, (low, high) in NUMBER_COLUMNS.items():
@@ -228,8 +232,8 @@ def _scalars(plan, row, catalogue, given):
             if not text.isdigit() or not low <= int(text) <= high:
                 plan.problem(
                     key,
-                    N_("“%(name)s” is not a whole number from %(low)s to %(high)s."),
-                    N_("Write a number in that range, or leave the cell empty."),
+                    gettext_noop("“%(name)s” is not a whole number from %(low)s to %(high)s."),
+                    gettext_noop("Write a number in that range, or leave the cell empty."),
                     name=text,
                     low=low,
                     high=high,
@@ -244,8 +248,8 @@ def _scalars(plan, row, catalogue, given):
         if url is None:
             plan.problem(
                 "rights_statement",
-                N_("“%(name)s” is not a rights statement."),
-                N_("Write a RightsStatements.org code such as InC or CNE."),
+                gettext_noop("“%(name)s” is not a rights statement."),
+                gettext_noop("Write a RightsStatements.org code such as InC or CNE."),
                 name=text,
             )
         else:
@@ -255,15 +259,15 @@ def _scalars(plan, row, catalogue, given):
         if text and not _LANGUAGE.match(text):
             plan.problem(
                 "language",
-                N_("“%(name)s” is not an ISO 639-3 language code."),
-                N_("Write three letters, e.g. tyz for Tày, hmn for Hmông."),
+                gettext_noop("“%(name)s” is not an ISO 639-3 language code."),
+                gettext_noop("Write three letters, e.g. tyz for Tày, hmn for Hmông."),
                 name=row.get("language"),
             )
         elif not text and plan.kind == "recording" and plan.record is None:
             plan.problem(
                 "language",
-                N_("A language recording needs its language."),
-                N_("Write its ISO 639-3 code, e.g. tyz for Tày."),
+                gettext_noop("A language recording needs its language."),
+                gettext_noop("Write its ISO 639-3 code, e.g. tyz for Tày."),
             )
         elif text:
             plan.cells["language"] = text
@@ -273,8 +277,8 @@ def _scalars(plan, row, catalogue, given):
             if blocks is None:
                 plan.problem(
                     key,
-                    N_("The text starts with “[” but is not an exported body."),
-                    N_("Write plain paragraphs, or paste the exported cell unchanged."),
+                    gettext_noop("The text starts with “[” but is not an exported body."),
+                    gettext_noop("Write plain paragraphs, or paste the exported cell unchanged."),
                 )
             else:
                 plan.relations[key] = blocks
@@ -285,8 +289,8 @@ def _scalars(plan, row, catalogue, given):
                 if row.get(key) and row.get(key) not in ("no", "không"):
                     plan.problem(
                         key,
-                        N_("This column is for another record type."),
-                        N_("Leave it empty for a %(kind)s."),
+                        gettext_noop("This column is for another record type."),
+                        gettext_noop("Leave it empty for a %(kind)s."),
                         kind=plan.kind,
                     )
                 plan.cells.pop(key, None)
@@ -297,8 +301,8 @@ def _dates(plan, row, given):
     if written and lunar:
         plan.problem(
             "date_lunar",
-            N_("Both a date and a lunar date are given."),
-            N_("Keep only one of them."),
+            gettext_noop("Both a date and a lunar date are given."),
+            gettext_noop("Keep only one of them."),
         )
         return
     if lunar:
@@ -306,8 +310,8 @@ def _dates(plan, row, given):
         if not found:
             plan.problem(
                 "date_lunar",
-                N_("“%(name)s” is not a lunar date."),
-                N_("Write day/month/year, e.g. 15/1/2024, or 1/4 nhuận/2023."),
+                gettext_noop("“%(name)s” is not a lunar date."),
+                gettext_noop("Write day/month/year, e.g. 15/1/2024, or 1/4 nhuận/2023."),
                 name=lunar,
             )
             return
@@ -317,11 +321,11 @@ def _dates(plan, row, given):
             if day == 30 and month_length(year, month, leap=bool(leap)) == 29:
                 plan.problem(
                     "date_lunar",
-                    N_(
+                    gettext_noop(
                         "Lunar month %(month)s of %(year)s has only 29 days, "
                         "so day 30 does not exist."
                     ),
-                    N_("Check the date; the last day of that month is the 29th."),
+                    gettext_noop("Check the date; the last day of that month is the 29th."),
                     month=month,
                     year=year,
                 )
@@ -330,8 +334,8 @@ def _dates(plan, row, given):
         except ValueError:
             plan.problem(
                 "date_lunar",
-                N_("The lunar date %(name)s does not exist."),
-                N_("Check the day, the month and whether the month is a leap month."),
+                gettext_noop("The lunar date %(name)s does not exist."),
+                gettext_noop("Check the day, the month and whether the month is a leap month."),
                 name=lunar,
             )
             return
@@ -341,8 +345,8 @@ def _dates(plan, row, given):
         if date is None or date.validation_error():
             plan.problem(
                 "date",
-                N_("“%(name)s” is not a date the archive understands."),
-                N_("Write 2024-03-15, 2024-03, 2024, 1990s or c. 1995."),
+                gettext_noop("“%(name)s” is not a date the archive understands."),
+                gettext_noop("Write 2024-03-15, 2024-03, 2024, 1990s or c. 1995."),
                 name=written,
             )
             return
@@ -355,34 +359,34 @@ def _dates(plan, row, given):
 
 
 def _relations(plan, row, catalogue, given):
-    unknown = N_("“%(name)s” is not in the list.")
+    unknown = gettext_noop("“%(name)s” is not in the list.")
     specs = (
         (
             "ethnic_groups",
             catalogue.groups,
-            N_("The ethnic group “%(name)s” is unknown."),
-            N_("Write one of the 54 groups' names or its code (see the group list)."),
+            gettext_noop("The ethnic group “%(name)s” is unknown."),
+            gettext_noop("Write one of the 54 groups' names or its code (see the group list)."),
             lambda g: g.name_vi,
         ),
         (
             "allowed_groups",
             catalogue.auth_groups,
-            N_("The group “%(name)s” does not exist."),
-            N_("Ask an administrator to create it, or check its spelling."),
+            gettext_noop("The group “%(name)s” does not exist."),
+            gettext_noop("Ask an administrator to create it, or check its spelling."),
             lambda g: g.name,
         ),
         (
             "tk_labels",
             catalogue.tk_labels,
             unknown,
-            N_("Write a TK label code, e.g. tk-s."),
+            gettext_noop("Write a TK label code, e.g. tk-s."),
             lambda label: label.slug,
         ),
         (
             "collections",
             catalogue.collections,
-            N_("The collection “%(name)s” does not exist."),
-            N_("Create the collection first, or check its title."),
+            gettext_noop("The collection “%(name)s” does not exist."),
+            gettext_noop("Create the collection first, or check its title."),
             lambda c: c.title_vi or c.title,
         ),
     )
@@ -397,8 +401,8 @@ def _relations(plan, row, catalogue, given):
             row,
             "protocols",
             catalogue.protocols,
-            N_("The cultural protocol “%(name)s” does not exist."),
-            N_("Create it under Access and consent first, or check its name."),
+            gettext_noop("The cultural protocol “%(name)s” does not exist."),
+            gettext_noop("Create it under Access and consent first, or check its name."),
         )
         plan.relations["protocols"] = found
         plan.cells["protocols"] = cells.join(p.name_vi or p.name for p in found)
@@ -419,8 +423,10 @@ def _relations(plan, row, catalogue, given):
             ):
                 plan.problem(
                     "vernacular_titles",
-                    N_("“%(name)s” is not language:script:text."),
-                    N_("Write e.g. tyz:Latn:Lồng tồng (the script may be empty: tyz::…)."),
+                    gettext_noop("“%(name)s” is not language:script:text."),
+                    gettext_noop(
+                        "Write e.g. tyz:Latn:Lồng tồng (the script may be empty: tyz::…)."
+                    ),
                     name=entry,
                 )
                 continue
@@ -448,8 +454,10 @@ def _places(plan, row, catalogue, given):
                     "provinces",
                     name,
                     match,
-                    N_("The province “%(name)s” is unknown (current or former)."),
-                    N_("Write a current provincial unit, or a province as named before July 2025."),
+                    gettext_noop("The province “%(name)s” is unknown (current or former)."),
+                    gettext_noop(
+                        "Write a current provincial unit, or a province as named before July 2025."
+                    ),
                 )
     if "former_provinces" in given:
         former += _names(
@@ -457,8 +465,8 @@ def _places(plan, row, catalogue, given):
             row,
             "former_provinces",
             catalogue.former,
-            N_("The former province “%(name)s” is unknown."),
-            N_("Write a province as named before July 2025."),
+            gettext_noop("The former province “%(name)s” is unknown."),
+            gettext_noop("Write a province as named before July 2025."),
         )
     if "provinces" in given:
         plan.relations["provinces"] = list(dict.fromkeys(current))
@@ -477,8 +485,10 @@ def _people(plan, row, catalogue, given):
             if role is None or not name.strip():
                 plan.problem(
                     "contributors",
-                    N_("“%(name)s” is not role:name."),
-                    N_("Write e.g. speaker:Hoàng Thị Then (roles are listed in the template)."),
+                    gettext_noop("“%(name)s” is not role:name."),
+                    gettext_noop(
+                        "Write e.g. speaker:Hoàng Thị Then (roles are listed in the template)."
+                    ),
                     name=entry,
                 )
                 continue
@@ -504,8 +514,8 @@ def _consent(plan, row, catalogue, given):
         ):
             plan.problem(
                 "consent",
-                N_("“%(name)s” is not scopes@date."),
-                N_("Write e.g. archive+public_web@2024-03-15."),
+                gettext_noop("“%(name)s” is not scopes@date."),
+                gettext_noop("Write e.g. archive+public_web@2024-03-15."),
                 name=text,
             )
             return
@@ -520,8 +530,8 @@ def _consent(plan, row, catalogue, given):
         if person is None or not person.consents.exists():
             plan.problem(
                 "consent",
-                N_("%(name)s has no consent on file."),
-                N_(
+                gettext_noop("%(name)s has no consent on file."),
+                gettext_noop(
                     "Write the consent given (e.g. archive+public_web@2024-03-15), or "
                     "“none” to import the record without it (it then stays off the "
                     "public web)."

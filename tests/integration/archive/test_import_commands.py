@@ -1,0 +1,44 @@
+"""The shell doors: import_records (dry run, JSON report, commit, --user) and
+export_records (filters, formats)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from archive.models import RecordPage
+from tests.integration.archive.test_import_sheet import prepare_catalogue, sheet_bytes, valid_rows
+
+pytestmark = pytest.mark.django_db
+
+
+def test_import_then_export_from_the_shell(tmp_path, capsys):
+    prepare_catalogue()
+    rows = valid_rows(4, prefix="CMD")
+    rows[1]["ethnic_groups"] = "Tay"
+    sheet = tmp_path / "phieu.csv"
+    sheet.write_bytes(sheet_bytes(rows))
+
+    call_command("import_records", str(sheet), "--dry-run", "--json")
+    report = json.loads(capsys.readouterr().out)
+    assert report["counts"] == {"create": 3, "update": 0, "unchanged": 0, "error": 1}
+    problem = report["problems"][0]
+    assert (problem["row"], problem["column"]) == (3, "ethnic_groups")
+    assert "Did you mean Tày?" in problem["message_en"] and "“Dân tộc”" in problem["message_vi"]
+    assert RecordPage.objects.count() == 0
+
+    with pytest.raises(CommandError, match="1 rows were not imported"):
+        call_command("import_records", str(sheet))
+    assert RecordPage.objects.filter(source_identifier__startswith="CMD-").count() == 3
+
+    out = tmp_path / "out.xlsx"
+    call_command("export_records", str(out), "--type", "festival")
+    assert "1 records written" in capsys.readouterr().out
+    call_command("export_records", str(tmp_path / "all.csv"), "--q", "Imported record 0")
+    text = (tmp_path / "all.csv").read_text("utf-8-sig")
+    assert text.count("CMD-") == 1  # "record 0" only (title_en)
+
+    with pytest.raises(CommandError, match="No such user"):
+        call_command("import_records", str(sheet), "--user", "nobody")
