@@ -32,9 +32,12 @@ def _records(ids):
     )
 
 
-def refresh(record_ids) -> set[int]:
+def refresh(record_ids, *, edited: bool = True) -> set[int]:
     """Bring the log rows of these records up to date (records already deleted are
-    marked not public); returns the ids of records seen public for the first time."""
+    marked not public); returns the ids of records seen public for the first time.
+
+    ``edited``: the records themselves changed (a save), so a public one gets a new
+    datestamp; without it only a change of visibility or sets does."""
     from archive.models import RecordPage
 
     ids = {int(i) for i in record_ids if i}
@@ -69,7 +72,8 @@ def refresh(record_ids) -> set[int]:
         if row.public and not public and not record.live:
             # Unpublished (by an editor or its expiry) while public: withdrawn.
             leave_tombstone(record, TombstoneReason.WITHDRAWN, public=True)
-        if public or row.public:  # changed while public, or just left the public
+        moved = public != row.public or specs != row.set_specs
+        if moved or (edited and public):  # changed while public, or entered or left it
             row.public, row.set_specs, row.datestamp = public, specs, now
             row.save(update_fields=["public", "set_specs", "datestamp"])
     gone = ids - seen
@@ -106,7 +110,7 @@ def refresh_all(batch: int = 1000) -> int:
     ids += list(OaiRecordLog.objects.filter(public=True).values_list("record_id", flat=True))
     ids = sorted(set(ids))
     for start in range(0, len(ids), batch):
-        refresh(ids[start : start + batch])
+        refresh(ids[start : start + batch], edited=False)
     return len(ids)
 
 

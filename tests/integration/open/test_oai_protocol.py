@@ -262,3 +262,19 @@ def test_resumption_is_stable_while_records_change(client, archive_, settings):
     }
     assert everything <= set(seen)  # nothing skipped
     assert token is not None and token.text is None  # the last page: an empty token
+
+
+def test_bulk_change_is_caught_at_once_and_dated_by_the_refresh_command(client, archive_):
+    """A bulk update sends no signal: answers re-check the gate (deleted at once), and
+    ``oai_log_refresh`` dates the change so incremental harvests learn of it."""
+    from django.core.management import call_command
+
+    custom = archive_["custom"]
+    past = datetime(2020, 5, 1, tzinfo=UTC)
+    OaiRecordLog.objects.update(datestamp=past)
+    RecordPage.objects.filter(pk=custom.pk).update(access_level="closed")
+    one = oai(client, verb="GetRecord", identifier=oai_id(custom), metadataPrefix="oai_dc")
+    assert _deleted(one) == [oai_id(custom)]
+    call_command("oai_log_refresh")
+    since = oai(client, verb="ListIdentifiers", metadataPrefix="oai_dc", **{"from": "2021-01-01"})
+    assert ids_of(since) == [oai_id(custom)] and _deleted(since) == [oai_id(custom)]
