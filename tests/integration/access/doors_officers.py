@@ -38,4 +38,39 @@ def doors(Door):
                 ("coverage-csv", "/admin/coverage/coverage.csv"),
             )
         ),
+        # A record's admin doors (archive/admin_permissions.py): nobody in the matrix may
+        # change records (the matrix officer holds no page rights), so every role is sent
+        # away, with no title. Refusals by province are in tests/integration/archive/
+        # test_roles.py.
+        *(
+            Door(
+                name,
+                lambda w, k, path=path: f"/admin/pages/{w.records[k].pk}/{path}",
+                per="record",
+                shown=(302,),
+                hidden=(302,),
+            )
+            for name, path in (
+                ("admin-edit", "edit/"),
+                ("admin-history", "history/"),
+                ("admin-compare", "revisions/compare/earliest...latest/"),
+                ("admin-preview", "edit/preview/"),
+                ("admin-move", "move/"),
+                ("admin-unpublish", "unpublish/"),
+            )
+        ),
+        # Bulk actions (archive/bulk_actions.py) for those without the admin. (The matrix
+        # officer is unscoped staff; what a provincial officer is shown of a selection is
+        # in tests/integration/archive/test_bulk_actions.py.)
+        *(
+            Door(
+                f"admin-bulk-{action}",
+                lambda w, k, a=action: f"/admin/bulk/wagtailcore/page/{a}/?id={w.records[k].pk}",
+                per="record",
+                roles=EVERYONE - OFFICER,
+                shown=(302,),
+                hidden=(302,),
+            )
+            for action in ("set_access_level", "set_protocols", "send_to_review", "publish")
+        ),
     ]
