@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from django_tasks_db.models import DBTaskResult
 from PIL import Image
 
 from media_pipeline.models import DerivativeFile, MediaAsset, ProcessingJob
@@ -142,15 +143,53 @@ class Pool:
         for worker_id in list(self.procs):
             self.kill(worker_id)
 
+    def freeze_until_taken_over(self) -> tuple[str, int, int]:
+        """Stop (SIGSTOP) a worker that holds a job's lease until another worker has claimed
+        that job, then let it go on (SIGCONT): a zombie. It leaves the pool (no kill takes
+        it) and a replacement starts. Returns the frozen task run, its asset and the
+        zombie's token."""
+        deadline = time.monotonic() + 60
+        while not (holder := self._lease_holder()):
+            if time.monotonic() > deadline:
+                pytest.fail("no worker held a job's lease for a minute: nothing to freeze")
+            time.sleep(0.1)
+        worker_id, task_id, job = holder
+        proc = self.procs.pop(worker_id)
+        os.killpg(proc.pid, signal.SIGSTOP)
+        self.start()
+        deadline = time.monotonic() + 60
+        while ProcessingJob.objects.get(pk=job.pk).attempts == job.attempts:
+            if time.monotonic() > deadline:
+                pytest.fail(f"the frozen worker's job ({job}) was never taken over")
+            time.sleep(0.2)
+        os.killpg(proc.pid, signal.SIGCONT)
+        self.procs[f"zombie-{worker_id}"] = proc
+        return task_id, job.asset_id, job.attempts
 
-def _busy_workers() -> list[str]:
-    """Workers running a media task now (the queue's rows say who)."""
-    from django_tasks_db.models import DBTaskResult
+    def _lease_holder(self):
+        for worker_id, asset_id, task_id in _running_tasks():
+            job = ProcessingJob.objects.filter(asset_id=asset_id, state="running").first()
+            if worker_id in self.procs and job is not None:
+                return worker_id, task_id, job
+        return None
 
+
+def _running_tasks() -> list[tuple[str, int, str]]:
+    """(worker, asset, task row) of each media task running now, as the queue's rows say."""
     rows = DBTaskResult.objects.filter(
         task_path="media_pipeline.tasks.process_asset_task", status="RUNNING"
-    ).values_list("worker_ids", flat=True)
-    return sorted({ids[-1] for ids in rows if ids})
+    ).values_list("worker_ids", "args_kwargs", "pk")
+    return sorted((ids[-1], args["args"][0], str(pk)) for ids, args, pk in rows if ids)
+
+
+def _busy_workers() -> list[str]:
+    return sorted({worker_id for worker_id, _, _ in _running_tasks()})
+
+
+def _end_of(task_id: str) -> tuple[str, object]:
+    """How a task run ended: its status and returned value."""
+    row = DBTaskResult.objects.get(pk=task_id)
+    return row.status, row.return_value
 
 
 def _finished() -> int:
@@ -202,15 +241,17 @@ def test_20_kills_among_4_workers_leave_one_set_of_derivatives_per_asset(tmp_pat
         deadline = time.monotonic() + 90
         while not _busy_workers() and time.monotonic() < deadline:
             time.sleep(0.2)  # the workers start (a few seconds each on busy cores)
-        for _ in range(KILLS):
-            time.sleep(rng.uniform(0.8, 2.0))
+        for kill in range(KILLS):
+            if kill == KILLS // 2:
+                zombie_task, zombie_asset, zombie_token = pool.freeze_until_taken_over()
+            time.sleep(rng.uniform(0.5, 1.5))
             # Prefer a worker caught mid-job (the interesting case); wait a little for one.
             deadline = time.monotonic() + 4
             while not (busy := [w for w in _busy_workers() if w in pool.procs]):
                 if time.monotonic() > deadline:
                     break
                 time.sleep(0.1)
-            victim = rng.choice(busy or sorted(pool.procs))
+            victim = rng.choice(busy or sorted(w for w in pool.procs if w.startswith("w")))
             kills_mid_job += bool(busy)
             pool.kill(victim)
             pool.start()
@@ -219,6 +260,8 @@ def test_20_kills_among_4_workers_leave_one_set_of_derivatives_per_asset(tmp_pat
         deadline = time.monotonic() + 150
         while _finished() < JOBS and time.monotonic() < deadline:
             time.sleep(0.5)
+        while _end_of(zombie_task)[0] == "RUNNING" and time.monotonic() < deadline:
+            time.sleep(0.5)  # what the zombie does once resumed
     finally:
         pool.stop_all()
     elapsed = time.monotonic() - started
@@ -240,9 +283,12 @@ def test_20_kills_among_4_workers_leave_one_set_of_derivatives_per_asset(tmp_pat
     commits = dict(ProcessingJob.objects.values_list("asset_id", "completions"))
     twice = {pk: n for pk, n in commits.items() if n != 1}
     assert not twice, f"assets whose results were committed other than once: {twice}"
+    # The zombie, resumed after its job was taken over, committed nothing in that run (it
+    # may run later tasks well).
+    zombie_end = _end_of(zombie_task)
+    assert zombie_end != ("SUCCESSFUL", "done"), zombie_end
+    assert ProcessingJob.objects.get(asset_id=zombie_asset).attempts > zombie_token
     # The dead workers' jobs were really taken back: claimed again, task rows closed.
-    from django_tasks_db.models import DBTaskResult
-
     reclaimed = ProcessingJob.objects.filter(attempts__gt=1).count()
     lost_rows = DBTaskResult.objects.filter(exception_class_path=LOST_WORKER).count()
     assert reclaimed >= 1 and lost_rows >= 1, (reclaimed, lost_rows)
@@ -278,6 +324,6 @@ def test_20_kills_among_4_workers_leave_one_set_of_derivatives_per_asset(tmp_pat
     assert not strays, f"temporary files left: {strays}"
     print(
         f"\n{JOBS} jobs, {WORKERS} workers, {KILLS} kills ({kills_mid_job} mid-job), "
-        f"{reclaimed} jobs taken back, {elapsed:.0f} s "
+        f"{reclaimed} jobs taken back, zombie's run ended {zombie_end}, {elapsed:.0f} s "
         f"({finished_at_last_kill} done when the kills ended at {kills_done_at:.0f} s)"
     )
