@@ -15,16 +15,18 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import include, path, reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail import hooks
+from wagtail.admin.views.pages.bulk_actions.page_bulk_action import PageBulkAction
 
 from .audit_events import record_event
 from .exporting import CONTENT_TYPES, export_bytes, filtered_records, records_for_export
 from .importing import jobs
 from .importing.template import template_bytes
-from .models import EthnicGroup, Province
+from .models import EthnicGroup, Province, RecordPage
 
 FORMATS = ("xlsx", "csv")
 
@@ -210,6 +212,25 @@ def admin_urls():
     ]
 
 
+class ExportBulkAction(PageBulkAction):
+    """ "Export" among the page listing's bulk actions (explorer and search): the selected
+    records go to the export download, which keeps only what the person may export."""
+
+    display_name = gettext_lazy("Export (XLSX)")
+    aria_label = gettext_lazy("Export the selected records in the import template")
+    action_type = "export_records"
+    action_priority = 90
+    template_name = "archive/import/export.html"  # never shown: the action redirects
+
+    def check_perm(self, page):
+        return isinstance(page.specific_deferred, RecordPage)
+
+    def get(self, request, *args, **kwargs):
+        objects, _extra = self.get_actionable_objects()
+        query = urlencode({"format": "xlsx", "ids": ",".join(str(o.pk) for o in objects)})
+        return redirect(f"{reverse('archive_export:download')}?{query}")
+
+
 class ImportExportMenuItem:
     """One admin menu entry, "Import and export" (the pages link to each other)."""
 
@@ -228,3 +249,4 @@ class ImportExportMenuItem:
 # The hooks register themselves here, next to their pages, as the officers' other admin
 # tools do; archive/wagtail_hooks.py imports this module.
 hooks.register("register_admin_menu_item", ImportExportMenuItem.build)
+hooks.register("register_bulk_action", ExportBulkAction)

@@ -81,3 +81,17 @@ def test_export_download_is_the_template(admin_client):
     assert text.splitlines()[0].startswith("Record type,Accession number,Source identifier")
     assert text.count("EXP-") == 3
     assert admin_client.get("/admin/records-export/").status_code == 200
+
+
+def test_export_is_a_bulk_action_of_the_page_listing(admin_client):
+    prepare_catalogue()
+    from archive.importing.service import run_import
+
+    run_import(sheet_bytes(valid_rows(3, prefix="SEL")), "x.csv", dry_run=False)
+    first, second = RecordPage.objects.filter(source_identifier__in=["SEL-0000", "SEL-0001"])
+    url = f"/admin/bulk/wagtailcore/page/export_records/?id={first.pk}&id={second.pk}"
+    response = admin_client.get(url, follow=True)
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
+    sources = sorted(row[2] for row in sheet.iter_rows(min_row=2, values_only=True))
+    assert sources == ["SEL-0000", "SEL-0001"]
