@@ -72,10 +72,11 @@ def search(
         user,
         lambda: backend.search(parsed, filters, user, lang, page, page_size),
     )
-    if refused_ids([r.record_id for r in answer.results], user):
-        # The gate changed without telling the caches (a bulk ``update()``): answer afresh.
-        forget_stale_access()
-        answer = backend.search(parsed, filters, user, lang, page, page_size)
+    if not refused_ids([r.record_id for r in answer.results], user):
+        return answer  # one gate query per search: the page of results passed it just now
+    # The gate changed without telling the caches (a bulk ``update()``): answer afresh.
+    forget_stale_access()
+    answer = backend.search(parsed, filters, user, lang, page, page_size)
     return drop_refused(answer, user)
 
 
