@@ -51,7 +51,7 @@ def refresh(record_ids, *, edited: bool = True) -> set[int]:
     )
     logs = {row.record_id: row for row in OaiRecordLog.objects.filter(record_id__in=ids)}
     now = _now()
-    seen = set()
+    seen, new_rows = set(), []
     for record in _records(ids):
         seen.add(record.pk)
         public = record.pk in public_ids
@@ -60,12 +60,12 @@ def refresh(record_ids, *, edited: bool = True) -> set[int]:
             continue  # never shown to the public: nothing to announce, now or later
         specs = pack(record_set_specs(record))
         if row is None:
-            OaiRecordLog.objects.update_or_create(
-                accession=record.accession_number,
-                defaults={
-                    "record_id": record.pk, "record_type": record.specific_class.record_type,
-                    "set_specs": specs, "public": True, "datestamp": now,
-                },
+            new_rows.append(
+                OaiRecordLog(
+                    record_id=record.pk, accession=record.accession_number,
+                    record_type=record.specific_class.record_type, set_specs=specs,
+                    public=True, datestamp=now,
+                )
             )  # fmt: skip
             created.add(record.pk)
             continue
@@ -76,6 +76,7 @@ def refresh(record_ids, *, edited: bool = True) -> set[int]:
         if moved or (edited and public):  # changed while public, or entered or left it
             row.public, row.set_specs, row.datestamp = public, specs, now
             row.save(update_fields=["public", "set_specs", "datestamp"])
+    OaiRecordLog.objects.bulk_create(new_rows)
     gone = ids - seen
     if gone:
         OaiRecordLog.objects.filter(record_id__in=gone, public=True).update(
@@ -128,12 +129,17 @@ def leave_tombstone(record, reason: str, public: bool | None = None) -> Tombston
         return None
     if public is None:
         public = _was_public(record)
+    earlier = Tombstone.objects.filter(accession=record.accession_number).first()
+    if public:
+        titles = (record.title_vi or record.title, record.title_en or "")
+    else:  # a withdrawn record deleted later keeps the title it was withdrawn with
+        titles = (earlier.title_vi, earlier.title_en) if earlier else ("", "")
     tombstone, _created = Tombstone.objects.update_or_create(
         accession=record.accession_number,
         defaults={
             "record_id": record.pk,
-            "title_vi": (record.title_vi or record.title) if public else "",
-            "title_en": (record.title_en or "") if public else "",
+            "title_vi": titles[0],
+            "title_en": titles[1],
             "reason": reason,
             "removed_at": timezone.now(),
         },
@@ -144,7 +150,8 @@ def leave_tombstone(record, reason: str, public: bool | None = None) -> Tombston
 def record_deleted(record) -> None:
     """Before a record's rows go: a tombstone if it was published, and a deleted entry
     for harvesters if it had been public."""
-    if record.live or _was_public(record):
+    withdrawn = Tombstone.objects.filter(accession=record.accession_number).exists()
+    if record.live or withdrawn or _was_public(record):  # published once: a tombstone
         leave_tombstone(record, TombstoneReason.DELETED)
     OaiRecordLog.objects.filter(record_id=record.pk, public=True).update(
         public=False, datestamp=_now()

@@ -163,8 +163,7 @@ def _list(response, verb: str, arguments: dict[str, str]):
             raise OaiError("noRecordsMatch", _("No set has this spec; see ListSets."))
     rows, more = _page(query)
     if not rows:
-        if query.after:  # the list shrank under the token (rows cannot vanish, so rare)
-            raise OaiError("badResumptionToken", _("The list has ended; start it again."))
+        # Also after a token, when the records left were all changed past ``until`` since.
         raise OaiError("noRecordsMatch", _("No records match these arguments."))
     records = _public_records(rows, with_metadata=verb == "ListRecords")
     container = response.add(response.root, verb)

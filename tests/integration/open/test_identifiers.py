@@ -78,3 +78,14 @@ def test_deleted_restricted_record_tombstone_has_no_title(client):
     assert response.status_code == 410
     assert "Bài cúng kín" not in response.content.decode()
     assert number in response.content.decode()
+
+
+def test_withdrawn_then_deleted_keeps_its_title_and_says_deleted(client):
+    record = make_record(FestivalPage, "Lễ cấp sắc", slug="cap-sac")
+    number = record.accession_number
+    RecordPage.objects.get(pk=record.pk).specific.unpublish()
+    RecordPage.objects.get(pk=record.pk).specific.delete()
+    response = client.get(f"/id/{number}", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 410
+    text = response.content.decode()
+    assert "Lễ cấp sắc" in text and "Deleted from the archive" in text
