@@ -21,6 +21,7 @@ from ..access import AccessLevel, can_view, visible_records_q
 from ..blocks import BodyBlock
 from ..fuzzy_dates import DatePrecision, FuzzyDate
 from ..languages import bcp47
+from ..record_form import RecordAdminForm
 from ..rights import LICENCE_URLS, Licence, RightsStatement, licence_allows_download
 from .protocols import ProtocolMode
 
@@ -39,6 +40,9 @@ class RecordTag(TaggedItemBase):
 
 class RecordPage(Page):
     """Fields and rules shared by every heritage record type. Never created on its own."""
+
+    # Provincial officers keep records within their units (archive/record_form.py).
+    base_form_class = RecordAdminForm
 
     summary = models.TextField(_("summary"), blank=True)
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))

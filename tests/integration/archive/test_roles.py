@@ -10,7 +10,11 @@ from wagtail.models import GroupPagePermission, WorkflowPage
 
 from archive import permissions
 from archive.services import roles
-from tests.integration.archive.test_roles_world import login, roles_world_fixture  # noqa: F401
+from tests.integration.archive.test_roles_world import (  # noqa: F401
+    edit_form_data,
+    login,
+    roles_world_fixture,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -174,3 +178,48 @@ def test_setup_roles_command_puts_back_a_right_taken_by_hand(roles_world):
     call_command("setup_roles", stdout=out)
     assert GroupPagePermission.objects.filter(group=officers).exists()
     assert "changes" in out.getvalue()
+
+
+def test_officer_cannot_move_a_record_out_of_their_units_by_editing_it(client, roles_world):
+    """Re-tagging one's own record with another province only is refused, with a sentence
+    that says why; tagging it with one's unit (and another) is fine."""
+    world = roles_world
+    officer, ours = world.users["officer"], world.records["ours"]
+    login(client, officer)
+    url = f"/admin/pages/{ours.pk}/edit/"
+    data = edit_form_data(ours, officer)
+    response = client.post(url, {**data, "provinces": [str(world.provinces["lao_cai"].pk)]})
+    assert response.status_code == 200
+    assert "You work for Đắk Lắk" in response.content.decode()
+    assert permissions.can_edit_record(officer, ours)
+    both = [str(world.provinces["lao_cai"].pk), str(world.provinces["dak_lak"].pk)]
+    response = client.post(url, {**data, "provinces": both, "title_vi": "Dệt Zqours mới"})
+    assert response.status_code == 302
+    draft = type(ours).objects.get(pk=ours.pk).get_latest_revision_as_object()
+    assert draft.title_vi == "Dệt Zqours mới"
+
+
+def test_community_liaison_decides_their_communitys_requests_only(client, roles_world):
+    """The liaison role (setup_roles) rests on the access-request service: a liaison who
+    belongs to the community a record names decides its requests; another does not."""
+    from archive.models import AccessRequest
+    from archive.services import access_requests
+    from tests.factories import make_auth_group, make_user
+
+    world = roles_world
+    liaisons = Group.objects.get(name=roles.LIAISONS)
+    community = Group.objects.get(name="Community: Hmông Lào Cai")
+    ours_liaison = make_user("liaison-hmong", groups=[liaisons, community])
+    other_liaison = make_user("liaison-other", groups=[liaisons, make_auth_group("Community: x")])
+    visitor = make_user("visitor-x", groups=[Group.objects.get(name=roles.REGISTERED_VISITORS)])
+    request = AccessRequest.objects.create(
+        user=visitor, record=world.records["secret"], reason="Nghiên cứu"
+    )
+    assert access_requests.can_decide(ours_liaison, request)
+    assert not access_requests.can_decide(other_liaison, request)
+    assert ours_liaison.has_perm("archive.add_consentrecord")
+    assert not ours_liaison.has_perm("archive.decide_access_requests")
+    login(client, ours_liaison)
+    assert "Zqsecret" in client.get("/vi/access/queue/").content.decode()
+    login(client, other_liaison)
+    assert "Zqsecret" not in client.get("/vi/access/queue/").content.decode()
