@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 ADMINISTRATORS = "Administrators"
@@ -73,7 +74,7 @@ class SetupReport:
 
     def lines(self) -> list[str]:
         return [
-            str(_("Roles: %(groups)d groups, %(changes)d changes."))
+            gettext("Roles: %(groups)d groups, %(changes)d changes.")
             % {"groups": self.groups, "changes": self.changes},
             *self.notes,
         ]
@@ -184,7 +185,10 @@ def _sync_page_perms(group, wanted: dict, home, report: SetupReport) -> None:
     for slug, codenames in wanted.items():
         page = pages.get(slug)
         if page is None:
-            report.notes.append(f"no section '{slug}' yet: run setup_roles again after it exists")
+            report.notes.append(
+                gettext("No section “%(slug)s” yet: run setup_roles again once it exists.")
+                % {"slug": slug}
+            )
             continue
         for codename in codenames:
             perm = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
@@ -278,7 +282,9 @@ def setup_roles() -> SetupReport:
         groups = ensure_groups()
         home = _home()
         if home is None:
-            report.notes.append("no site yet: page rights and the workflow wait for it")
+            report.notes.append(
+                gettext("No site yet: page rights and the review workflow wait for it.")
+            )
         for role in role_definitions():
             group = groups[role.name]
             if set(group.permissions.all()) != set(role.model_perms):
