@@ -1,5 +1,7 @@
-"""Run the media core for one asset, idempotently, with a lease so a dead worker's job is
-taken over, and retries only for transient failures."""
+"""Run the media core for one asset, idempotently: under a fenced lease (``leases.py``) so a
+dead worker's job is taken over and a resumed one writes nothing, in a folder of the claim's
+own whose files reach their final names only in the commit, and with retries after a
+backoff for passing failures only (``sweep.py`` brings back what a dead worker held)."""
 
 import dataclasses
 import hashlib
