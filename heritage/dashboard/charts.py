@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 WIDTH = 420
 LABEL_WIDTH = 150
@@ -63,6 +64,9 @@ def bar_chart(chart_id: str, title: str, description: str, bars: list[Bar]) -> S
         '<text x="{}" y="{}">{}</text></g>',
         rows,
     )
+    if not bars:
+        # An empty chart still says so, to the eye and to a screen reader.
+        body = format_html('<text x="{}" y="{}">{}</text>', 4, ROW - 4, _("Nothing yet."))
     return format_html(
         '<svg id="{id}" class="dss-chart" role="img" aria-labelledby="{id}-title {id}-desc" '
         'viewBox="0 0 {w} {h}" width="100%" preserveAspectRatio="xMinYMin meet" '
