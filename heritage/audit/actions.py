@@ -12,9 +12,24 @@ LABELS = {
     MEDIA_SERVED: _("Restricted media viewed"),
     ORIGINAL_DOWNLOADED: _("Original downloaded"),
     AUDIT_EXPORTED: _("Audit log exported"),
-    # Sent by the archive's import, export and bulk actions through ``record_event``.
+    # Sent by the archive's import, export, bulk actions and role changes through
+    # ``record_event`` (archive/importing, archive/views_import.py, archive/bulk_actions.py,
+    # archive/role_events.py).
     "import": _("Import"),
     "export": _("Export"),
+    "bulk-set-access-level": _("Access level set (bulk)"),
+    "bulk-set-protocols": _("Protocols set (bulk)"),
+    "bulk-add-to-collection": _("Added to a collection (bulk)"),
+    "bulk-send-to-review": _("Sent to review (bulk)"),
+    "bulk-publish": _("Published (bulk)"),
+    "bulk-unpublish": _("Unpublished (bulk)"),
+    "bulk-delete": _("Deleted (bulk)"),
+    "bulk-move": _("Moved (bulk)"),
+    "unit-assigned": _("Provincial unit assigned"),
+    "unit-assignment-changed": _("Provincial unit assignment changed"),
+    "unit-unassigned": _("Provincial unit unassigned"),
+    "role-added": _("Role given"),
+    "role-removed": _("Role taken away"),
 }
 
 
