@@ -47,7 +47,9 @@ class ImportReport:
                     "row": plan.number,
                     "status": plan.status,
                     "title": plan.title,
-                    "accession_number": getattr(plan.record, "accession_number", "") or "",
+                    "accession_number": (plan.record.accession_number or "")
+                    if plan.status in ("update", "unchanged")
+                    else "",
                     "changed": plan.changed,
                 }
                 for plan in self.rows

@@ -88,7 +88,11 @@ class RowPlan:
 
     @property
     def title(self) -> str:
-        return self.values.get("title_vi") or getattr(self.record, "title_vi", "") or ""
+        # The record's own title only once the person may change it: a refused row must
+        # not name a record of another province.
+        if self.cells.get("title_vi") or self.status not in ("update", "unchanged"):
+            return self.cells.get("title_vi", "")
+        return self.record.title_vi or ""
 
     def problem(self, column, what, fix="", **params):
         self.problems.append(Problem(self.number, column, what, fix, params))

@@ -5,6 +5,7 @@ officer's permissions in import and export."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import stat
@@ -122,6 +123,8 @@ def test_officer_cannot_import_over_or_create_outside_their_units(roles_world):
     assert theirs.accession_number in messages[2]
     assert "You may not create records for these provincial units" in messages[3]
     assert [r.status for r in report.rows] == ["error", "error", "create", "update"]
+    shown = json.dumps(report.as_dict(), ensure_ascii=False)
+    assert "Zqtheirs" not in shown and "Chợ tình" not in shown  # the refused record unnamed
     theirs.refresh_from_db()
     assert "Zqtheirs" in theirs.title
     # Officers do not publish: the change waits for review, the live record is as it was.
