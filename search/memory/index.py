@@ -296,13 +296,24 @@ class MemoryIndex:
         folder = shared_folder()
         if folder is None:
             return self.build(token)
+        try:
+            return self._build_into(folder, token)
+        except OSError:  # a folder this process may not write: a private copy, still correct
+            logger.warning("search memory index: cannot share in %s", folder, exc_info=True)
+            return self.build(token)
+
+    def _build_into(self, folder: Path, token: str) -> Snapshot:
         with store.lock(folder):
             mapped = self._map_newest(token)
             if mapped is not None:
                 return mapped
             built = self.build(token)
             high_water = built.high_water.isoformat() if built.high_water else None
-            generation = store.publish(folder, built.main, high_water)
+            try:
+                generation = store.publish(folder, built.main, high_water)
+            except OSError:  # e.g. a full disk: keep the copy just built, private
+                logger.warning("search memory index: cannot write %s", folder, exc_info=True)
+                return built
             seconds = built.built_seconds
             del built
             _return_freed_memory()

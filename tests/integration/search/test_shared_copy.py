@@ -244,3 +244,13 @@ def test_a_withdrawn_record_never_counts_through_the_mask_of_before(records, no_
     assert answer.count == 4
     assert sum(v.count for v in answer.facets.get("type", [])) <= 4
     assert page.title not in [r.title for r in answer.results]
+
+
+def test_a_folder_that_cannot_be_written_leaves_a_private_copy(records, no_cache, tmp_path):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    no_cache.SEARCH_MEMORY_DIR = str(blocked / "search-copy")  # mkdir fails here
+    answer = search("hát then", {}, ANON)
+    assert answer.count == 5
+    snap = memory_index.snapshot()
+    assert snap is not None and snap.generation == 0  # built in this process, not shared
