@@ -8,6 +8,8 @@ type. Contributors are left out: people's names are not published through harves
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from lxml import etree
 
 from archive.fuzzy_dates import DatePrecision
@@ -43,6 +45,60 @@ def formats_for(record_type: str | None) -> list[str]:
     return [p for p in FORMATS if record_type is None or supports(p, record_type)]
 
 
+@dataclass
+class Related:
+    """What a description needs besides the record's own row, loaded for a whole page of
+    records at once (plain values: model instances per relation cost more than the XML)."""
+
+    groups: list = field(default_factory=list)
+    subjects: list = field(default_factory=list)
+    places: list = field(default_factory=list)
+    vernacular: list = field(default_factory=list)  # (text, BCP 47 tag)
+    record_type: str = ""
+    language: str = ""  # recordings: ISO 639-3
+    genre: str = ""
+    translated: bool = False
+
+
+def load_related(records) -> dict[int, Related]:
+    from archive.languages import bcp47
+    from archive.models import RecordingPage, RecordPage, RecordTag, VernacularTitle
+
+    ids = [record.pk for record in records]
+    related = {
+        record.pk: Related(record_type=record.specific_class.record_type) for record in records
+    }
+    through = RecordPage.ethnic_groups.through.objects.filter(recordpage_id__in=ids)
+    for pk, name_vi, name in through.values_list(
+        "recordpage_id", "ethnicgroup__name_vi", "ethnicgroup__name"
+    ).order_by("ethnicgroup__code"):
+        related[pk].groups.append(name_vi or name)
+    for pk, name in RecordTag.objects.filter(content_object_id__in=ids).values_list(
+        "content_object_id", "tag__name"
+    ):
+        related[pk].subjects.append(name)
+    for relation, name in (
+        ("provinces", "province__name"),
+        ("former_provinces", "formerprovince__name"),
+    ):
+        through = getattr(RecordPage, relation).through.objects.filter(recordpage_id__in=ids)
+        for pk, place in through.values_list("recordpage_id", name):
+            related[pk].places.append(place)
+    vernacular = VernacularTitle.objects.filter(record_id__in=ids).order_by("sort_order")
+    for pk, text, language, script in vernacular.values_list(
+        "record_id", "text", "language", "script"
+    ):
+        related[pk].vernacular.append((text, bcp47(language, script)))
+    recordings = RecordingPage.objects.filter(pk__in=ids).values_list(
+        "pk", "language", "genre", "translation_vi", "translation_en"
+    )
+    for pk, language, genre, translation_vi, translation_en in recordings:
+        extra = related[pk]
+        extra.language, extra.genre = (language or "").strip().lower(), genre
+        extra.translated = bool(translation_vi or translation_en)
+    return related
+
+
 def _w3cdtf(record) -> str:
     date = record.fuzzy_date
     if date.year is None or date.precision == DatePrecision.UNKNOWN:
@@ -56,34 +112,27 @@ def _w3cdtf(record) -> str:
     return f"{date.year:04d}"
 
 
-def _statements(record, permalink: str):
+def _statements(record, permalink: str, rel: Related):
     """(element, text, attributes) common to both formats, in Dublin Core terms."""
     out = []
     title_vi = record.title_vi or record.title
     out.append(("title", title_vi, {XML_LANG: "vi"}))
     if record.title_en and record.title_en != title_vi:
         out.append(("title", record.title_en, {XML_LANG: "en"}))
-    for vernacular in record.vernacular_titles.all():
-        attrs = {XML_LANG: vernacular.lang_tag} if vernacular.lang_tag else {}
-        out.append(("title", vernacular.text, attrs))
+    for text, tag in rel.vernacular:
+        out.append(("title", text, {XML_LANG: tag} if tag else {}))
     for lang in ("vi", "en"):
         summary = getattr(record, f"summary_{lang}", "")
         if summary:
             out.append(("description", summary, {XML_LANG: lang}))
-    for group in record.ethnic_groups.all():
-        out.append(("subject", group.name_vi or group.name, {XML_LANG: "vi"}))
-    for tag in record.subjects.all():
-        out.append(("subject", tag.name, {}))
-    places = [p.name for p in record.provinces.all()]
-    places += [f.name for f in record.former_provinces.all()]
-    if record.locality:
-        places.insert(0, record.locality)
-    for place in places:
-        out.append(("coverage", place, {}))
+    out += [("subject", name, {XML_LANG: "vi"}) for name in rel.groups]
+    out += [("subject", name, {}) for name in rel.subjects]
+    places = ([record.locality] if record.locality else []) + rel.places
+    out += [("coverage", place, {}) for place in places]
     date = _w3cdtf(record)
     if date:
         out.append(("date", date, {}))
-    out.append(("type", DCMI_TYPES.get(record.specific_class.record_type, "Text"), {}))
+    out.append(("type", DCMI_TYPES.get(rel.record_type, "Text"), {}))
     out.append(("identifier", permalink, {}))
     out.append(("identifier", record.accession_number, {}))
     out.append(("publisher", "Di Sản Số", {}))
@@ -102,20 +151,19 @@ def _sub(parent, ns, name, text="", attrs=None):
     return element
 
 
-def oai_dc(record, permalink: str):
+def oai_dc(record, permalink: str, rel: Related):
     root = etree.Element(
         f"{{{NS_OAI_DC}}}dc", nsmap={"oai_dc": NS_OAI_DC, "dc": NS_DC, "xsi": NS_XSI}
     )
     root.set(f"{{{NS_XSI}}}schemaLocation", f"{NS_OAI_DC} {FORMATS['oai_dc'][1]}")
-    for name, text, attrs in _statements(record, permalink):
+    for name, text, attrs in _statements(record, permalink, rel):
         _sub(root, NS_DC, name, text, attrs)
-    language = getattr(record, "language", "")
-    for code in dict.fromkeys([language, "vie"] if language else ["vie"]):
+    for code in dict.fromkeys([rel.language, "vie"] if rel.language else ["vie"]):
         _sub(root, NS_DC, "language", code)
     return root
 
 
-def olac(record, permalink: str):
+def olac(record, permalink: str, rel: Related):
     """An OLAC 1.1 description (http://www.language-archives.org/OLAC/metadata.html)."""
     root = etree.Element(
         f"{{{NS_OLAC}}}olac",
@@ -124,7 +172,7 @@ def olac(record, permalink: str):
     root.set(f"{{{NS_XSI}}}schemaLocation", f"{NS_OLAC} {FORMATS['olac'][1]}")
     xsi_type = f"{{{NS_XSI}}}type"
     code = f"{{{NS_OLAC}}}code"
-    for name, text, attrs in _statements(record, permalink):
+    for name, text, attrs in _statements(record, permalink, rel):
         if name == "identifier" and text == permalink:
             _sub(root, NS_DCTERMS, "identifier", text, {xsi_type: "dcterms:URI"})
         elif name == "type":
@@ -135,14 +183,14 @@ def olac(record, permalink: str):
             _sub(root, NS_DCTERMS, "spatial", text)
         else:
             _sub(root, NS_DC, name, text, attrs)
-    language = (getattr(record, "language", "") or "").strip().lower()
+    language = rel.language
     if language:
         # The language the recording is in, and the language it documents.
         _sub(root, NS_DC, "language", "", {xsi_type: "olac:language", code: language})
         _sub(root, NS_DC, "subject", "", {xsi_type: "olac:language", code: language})
-    if getattr(record, "translation_vi", "") or getattr(record, "translation", ""):
+    if rel.translated:
         _sub(root, NS_DC, "language", "", {xsi_type: "olac:language", code: "vie"})
-    genre = getattr(record, "genre", "")
+    genre = rel.genre
     linguistic = "lexicon" if genre == "word_list" else "primary_text"
     _sub(root, NS_DC, "type", "", {xsi_type: "olac:linguistic-type", code: linguistic})
     if genre in DISCOURSE:
@@ -150,5 +198,5 @@ def olac(record, permalink: str):
     return root
 
 
-def describe(prefix: str, record, permalink: str):
-    return oai_dc(record, permalink) if prefix == "oai_dc" else olac(record, permalink)
+def describe(prefix: str, record, permalink: str, rel: Related):
+    return (oai_dc if prefix == "oai_dc" else olac)(record, permalink, rel)

@@ -119,9 +119,10 @@ def _public_records(rows, with_metadata: bool) -> dict:
     records = RecordPage.objects.filter(visible_records_q(None), pk__in=ids)
     if not with_metadata:
         return {pk: None for pk in records.values_list("pk", flat=True)}
-    records = records.specific().prefetch_related(
-        "ethnic_groups", "provinces", "former_provinces", "vernacular_titles", "subjects"
-    )
+    records = list(records.defer("body_vi", "body_en", "body"))
+    related = metadata.load_related(records)
+    for record in records:
+        record.oai_related = related[record.pk]
     return {record.pk: record for record in records}
 
 
@@ -141,7 +142,8 @@ def _record(response, parent, prefix, row, record):
     _header(response, element, row, deleted=record is None)
     if record is not None:
         holder = response.add(element, "metadata")
-        holder.append(metadata.describe(prefix, record, response.permalink(row.accession)))
+        permalink = response.permalink(row.accession)
+        holder.append(metadata.describe(prefix, record, permalink, record.oai_related))
 
 
 def _check_prefix(prefix: str):
