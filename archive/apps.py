@@ -17,3 +17,8 @@ class ArchiveConfig(AppConfig):
         from .signal_handlers import connect_signal_handlers
 
         connect_signal_handlers()
+
+        # Role and unit changes go to the audit trail (archive.permissions reads them).
+        from .role_events import connect_role_events
+
+        connect_role_events()

@@ -6,7 +6,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, SnippetViewSet, SnippetViewSetGroup
 
 # Officers' rules in the admin (units, listings) and the bulk actions register themselves.
-from . import admin_permissions, bulk_actions, views_import  # noqa: F401
+from . import admin_permissions, admin_roles, bulk_actions, views_import  # noqa: F401
 from .models import (
     AccessRequest,
     AssetProtocols,

@@ -44,6 +44,9 @@ EDITORIAL_SECTIONS = (*RECORD_SECTIONS, "collections")
 _WORK_APPS = ("archive", "media_pipeline", "wagtailimages", "wagtaildocs", "wagtailmedia")
 # Lesson packs are the teachers' (and administrators') business only.
 _LESSON_MODELS = ("lessonpack", "lessonitem")
+# Who works for which unit is the administrators' decision: an officer who could change it
+# could give themselves another province.
+_ROLE_MODELS = ("unitassignment",)
 _MEDIA_COLLECTION_PERMS = {
     "media_pipeline": ("mediaasset", "heritageimage"),
     "wagtailimages": ("image",),
@@ -117,7 +120,7 @@ def role_definitions() -> list[Role]:
                 apps=_WORK_APPS,
                 codenames=(admin_access,),
                 exclude_prefixes=("delete_", "decide_"),
-                exclude_models=_LESSON_MODELS,
+                exclude_models=(*_LESSON_MODELS, *_ROLE_MODELS),
             ),
             page_perms={
                 slug: ("add_page", "change_page", "lock_page") for slug in EDITORIAL_SECTIONS

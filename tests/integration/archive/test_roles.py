@@ -223,3 +223,38 @@ def test_community_liaison_decides_their_communitys_requests_only(client, roles_
     assert "Zqsecret" in client.get("/vi/access/queue/").content.decode()
     login(client, other_liaison)
     assert "Zqsecret" not in client.get("/vi/access/queue/").content.decode()
+
+
+def test_role_and_unit_changes_go_to_the_audit_trail(roles_world):
+    from archive.audit_events import audit_event
+    from archive.models import UnitAssignment
+
+    seen = []
+
+    def receiver(sender, user, action, obj, detail, **kwargs):
+        seen.append((action, str(obj)))
+
+    audit_event.connect(receiver, weak=False)
+    try:
+        officer = roles_world.users["officer"]
+        assignment = UnitAssignment.objects.create(
+            user=officer, province=roles_world.provinces["lao_cai"]
+        )
+        assignment.delete()
+        officer.groups.add(Group.objects.get(name=roles.REVIEWERS))
+    finally:
+        audit_event.disconnect(receiver)
+    assert seen == [
+        ("unit-assigned", "officer-dl"),
+        ("unit-unassigned", "officer-dl"),
+        ("role-added", "officer-dl"),
+    ]
+
+
+def test_officers_cannot_give_themselves_a_unit(client, roles_world):
+    """Unit assignments are the administrators' (a snippet officers hold no right on)."""
+    officer = roles_world.users["officer"]
+    assert not officer.has_perm("archive.add_unitassignment")
+    assert not officer.has_perm("archive.change_unitassignment")
+    login(client, officer)
+    assert client.get("/admin/snippets/archive/unitassignment/add/").status_code == 302
