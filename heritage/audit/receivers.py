@@ -68,7 +68,7 @@ def on_asset_served(sender, *, user, asset_id, kind, detail=None, **kwargs):
     # One entry per record the asset belongs to, so a search by record finds it.
     records = [link.record for link in asset.record_links.select_related("record")]
     for record in records or [None]:
-        write(action, user=user, obj=asset, record=record, detail={"kind": kind, **(detail or {})})
+        write(action, user=user, obj=asset, record=record, detail={"door": kind, **(detail or {})})
 
 
 def _access_state(record, *, stored: bool) -> dict:
