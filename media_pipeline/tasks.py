@@ -5,6 +5,9 @@ from datetime import timedelta
 from django.utils import timezone
 from django_tasks import task
 
+# Above the default (0): the queue takes higher priorities first.
+TAKEN_BACK_PRIORITY = 10
+
 
 @task(queue_name="media")
 def process_asset_task(asset_id: int) -> str:
@@ -49,11 +52,14 @@ def ensure_fixity_scheduled() -> bool:
     return True
 
 
-def enqueue_processing(asset_id: int, run_after=None) -> None:
-    """Queue the processing of an asset, now or not before ``run_after`` (a retry's backoff).
-    A backend that cannot defer (tests run tasks inline) is not given the deferred run: the
-    lease sweep (``services/sweep.py``) queues it once its time has come."""
+def enqueue_processing(asset_id: int, run_after=None, *, first: bool = False) -> None:
+    """Queue the processing of an asset, now or not before ``run_after`` (a retry's backoff);
+    ``first`` puts it ahead of the waiting tasks (a job taken back from a dead worker has
+    waited its turn already). A backend that cannot defer (tests run tasks inline) is not
+    given the deferred run: the lease sweep (``services/sweep.py``) queues it once its time
+    has come."""
+    task = process_asset_task.using(priority=TAKEN_BACK_PRIORITY) if first else process_asset_task
     if run_after is None:
-        process_asset_task.enqueue(asset_id)
-    elif process_asset_task.get_backend().supports_defer:
-        process_asset_task.using(run_after=run_after).enqueue(asset_id)
+        task.enqueue(asset_id)
+    elif task.get_backend().supports_defer:
+        task.using(run_after=run_after).enqueue(asset_id)

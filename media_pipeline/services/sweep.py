@@ -12,7 +12,8 @@ Run by the task worker's scheduled loop (``heritage/tasks.py``, every
    no live lease, no retry waiting for its time, no pending task. This catches a worker
    killed before it claimed the job, and retries on a queue that cannot defer.
 
-Queuing twice is harmless (the claim lets one worker in, the other finds the job taken or
+What the sweep queues goes ahead of the waiting tasks: it had its turn already. Queuing
+twice is harmless (the claim lets one worker in, the other finds the job taken or
 done), but the sweep avoids it: a job it queued has a pending task at the next sweep.
 """
 
@@ -52,7 +53,7 @@ def requeue_abandoned(now=None) -> list[int]:
         )
     )
     for asset_id in sorted(unfinished - live - waiting - pending):
-        enqueue_processing(asset_id)
+        enqueue_processing(asset_id, first=True)
     return taken_back
 
 
