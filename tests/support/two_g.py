@@ -255,37 +255,53 @@ class PacedRelay:
         server_reader, server_writer = await asyncio.open_connection(
             "127.0.0.1", self.upstream_port
         )
+        # When the browser drops the connection (a closed tab, a player that moves on), its
+        # queued bytes stop taking the link's time.
+        closed = asyncio.Event()
         await asyncio.gather(
-            self._pipe(client_reader, server_writer, "up", UP_KBPS),
-            self._pipe(server_reader, client_writer, "down", DOWN_KBPS),
+            self._pipe(client_reader, server_writer, "up", UP_KBPS, closed),
+            self._pipe(server_reader, client_writer, "down", DOWN_KBPS, closed),
             return_exceptions=True,
         )
         for writer in (client_writer, server_writer):
             writer.close()
 
-    async def _pipe(self, reader, writer, direction: str, kbps: int) -> None:
+    async def _pipe(self, reader, writer, direction: str, kbps: int, closed) -> None:
         bytes_per_s = kbps * 1000 / 8
         one_way = RTT_MS / 2000
-        queue: asyncio.Queue = asyncio.Queue()
+        waiting: asyncio.Queue = asyncio.Queue(maxsize=64)  # read ahead of the link, bounded
+        in_flight: asyncio.Queue = asyncio.Queue()
 
-        async def carry():
+        async def read():
             try:
-                while data := await reader.read(65536):
+                while not closed.is_set() and (data := await reader.read(65536)):
                     for i in range(0, len(data), self.PACKET):
-                        packet = data[i : i + self.PACKET]
-                        start = max(self.loop.time(), self.free_at[direction])
-                        self.free_at[direction] = start + len(packet) / bytes_per_s
-                        queue.put_nowait((self.free_at[direction] + one_way, packet))
+                        await waiting.put(data[i : i + self.PACKET])
             finally:
-                queue.put_nowait(None)  # a reset connection ends its other half too
+                if direction == "up":
+                    closed.set()  # the browser closed its side
+                await waiting.put(None)
+
+        async def transmit():
+            while (packet := await waiting.get()) is not None:
+                if closed.is_set():
+                    continue  # dropped with the connection: the link is free for others
+                start = max(self.loop.time(), self.free_at[direction])
+                self.free_at[direction] = start + len(packet) / bytes_per_s
+                await asyncio.sleep(self.free_at[direction] - self.loop.time())
+                in_flight.put_nowait((self.free_at[direction] + one_way, packet))
+            in_flight.put_nowait(None)
 
         async def deliver():
-            while (item := await queue.get()) is not None:
-                due, packet = item
-                await asyncio.sleep(max(0.0, due - self.loop.time()))
-                writer.write(packet)
-                await writer.drain()
-            if writer.can_write_eof():
-                writer.write_eof()
+            try:
+                while (item := await in_flight.get()) is not None:
+                    due, packet = item
+                    await asyncio.sleep(max(0.0, due - self.loop.time()))
+                    writer.write(packet)
+                    await writer.drain()
+                if writer.can_write_eof():
+                    writer.write_eof()
+            except OSError:
+                closed.set()
 
-        await asyncio.gather(carry(), deliver())
+        await asyncio.gather(read(), transmit(), deliver())
