@@ -24,6 +24,7 @@ from django.db.models import Q
 from .services.roles import ADMINISTRATORS, PROVINCIAL_OFFICERS
 
 _UNITS_CACHE = "_dss_unit_ids"
+_SCOPED_CACHE = "_dss_unit_scoped"
 
 
 def _active(user) -> bool:
@@ -50,10 +51,17 @@ def unit_ids(user) -> frozenset[int]:
 
 
 def is_unit_scoped(user) -> bool:
-    """Whether ``user``'s rights over records stop at their units' borders."""
-    if not _active(user) or is_administrator(user):
+    """Whether ``user``'s rights over records stop at their units' borders (cached on the
+    user for the request: an admin listing asks once per row)."""
+    if not _active(user):
         return False
-    return bool(unit_ids(user)) or user.groups.filter(name=PROVINCIAL_OFFICERS).exists()
+    cached = getattr(user, _SCOPED_CACHE, None)
+    if cached is None:
+        cached = not is_administrator(user) and (
+            bool(unit_ids(user)) or user.groups.filter(name=PROVINCIAL_OFFICERS).exists()
+        )
+        setattr(user, _SCOPED_CACHE, cached)
+    return cached
 
 
 def in_units_q(units, prefix: str = "") -> Q:
