@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.utils.cache import patch_vary_headers
 
 from .models import RecordPage
 
@@ -25,7 +26,10 @@ def record_by_accession(request, accession):
     accession = accession.upper()
     record = RecordPage.objects.visible_to(request.user).filter(accession_number=accession).first()
     if record is not None:
-        return redirect(record.get_url(request))
+        response = redirect(record.get_url(request))
+        # The target depends on the visitor's language and on who they are.
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        return response
     # A live record hidden from this visitor stays a 404, whatever happened to it before.
     live = RecordPage.objects.filter(accession_number=accession, live=True).exists()
     if not live and _gone_answer is not None:

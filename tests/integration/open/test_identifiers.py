@@ -17,6 +17,7 @@ def test_unprefixed_identifier_follows_the_visitors_language(client):
     number = record.accession_number
     vi = client.get(f"/id/{number}")
     assert vi.status_code == 302 and vi["Location"].startswith("/vi/")
+    assert "Accept-Language" in vi["Vary"]  # no shared cache may mix the languages
     en = client.get(f"/id/{number}", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.8")
     assert en.status_code == 302 and en["Location"].startswith("/en/")
     client.cookies["django_language"] = "en"
