@@ -370,6 +370,9 @@ class MemoryIndex:
             main_bits, delta_bits = holding(snap.main, pks), holding(snap.delta, pks)
         mask = np.concatenate([main_bits & snap.alive, delta_bits])
         with self.lock:
+            # Masks of an older main segment would keep its mapped files alive: drop them.
+            for stale in [k for k, v in self.main_masks.items() if v[1] is not snap.main]:
+                del self.main_masks[stale]
             self.main_masks[signature] = (read_at, snap.main, main_bits)
             self.main_masks.move_to_end(signature)
             snap.masks[signature] = (read_at, mask)
