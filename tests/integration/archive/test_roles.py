@@ -253,8 +253,17 @@ def test_role_and_unit_changes_go_to_the_audit_trail(roles_world):
 
 def test_officers_cannot_give_themselves_a_unit(client, roles_world):
     """Unit assignments are the administrators' (a snippet officers hold no right on)."""
+    from tests.factories import make_user
+
     officer = roles_world.users["officer"]
     assert not officer.has_perm("archive.add_unitassignment")
     assert not officer.has_perm("archive.change_unitassignment")
     login(client, officer)
     assert client.get("/admin/snippets/archive/unitassignment/add/").status_code == 302
+    admin = make_user(
+        "admin-x", is_staff=True, groups=[Group.objects.get(name=roles.ADMINISTRATORS)]
+    )
+    login(client, admin)
+    assert client.get("/admin/snippets/archive/unitassignment/add/").status_code == 200
+    listing = client.get("/admin/snippets/archive/unitassignment/").content.decode()
+    assert "officer-dl" in listing and "officer-lc" in listing
