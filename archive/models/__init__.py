@@ -1,5 +1,6 @@
 from .accession import AccessionCounter
 from .collections import CollectionIndexPage, CollectionItem, CollectionPage
+from .exchange import HarvestedRecord, Peer, PeerProtocol
 from .groups import EthnicGroup
 from .labels import TKLabel
 from .lessons import Grade, LessonItem, LessonPack, Subject
@@ -53,9 +54,12 @@ __all__ = [
     "FestivalPage",
     "FormerProvince",
     "Grade",
+    "HarvestedRecord",
     "HeritageStatus",
     "LessonItem",
     "LessonPack",
+    "Peer",
+    "PeerProtocol",
     "Person",
     "Protocol",
     "ProtocolKind",
