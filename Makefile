@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-12)
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock requirements-nodeps.lock pyproject.toml | sha256sum | cut -c1-12)
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -11,11 +11,12 @@ export PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/dss
 
 .PHONY: run test setup system-run system-test messages lint check-ci bench
 
-$(STAMP): requirements.lock pyproject.toml | system-run
+$(STAMP): requirements.lock requirements-nodeps.lock pyproject.toml | system-run
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -r requirements-nodeps.lock
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 setup: $(STAMP) messages
