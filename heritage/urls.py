@@ -27,6 +27,8 @@ urlpatterns = [
     # (the visitor's language is chosen by cookie or Accept-Language) and OAI-PMH.
     re_path(r"^id/(?P<accession>[^/]+)/?$", views_stable.record_by_accession, name="permalink"),
     path("oai", oai_views.endpoint, name="oai"),
+    # IIIF Presentation 3: manifests, collections, a level-0 image service (search/iiif/).
+    path("iiif/", include("search.iiif.urls")),
 ]
 
 urlpatterns += i18n_patterns(

@@ -35,6 +35,27 @@ def _listed(response) -> tuple[set, set]:
     return shown, deleted
 
 
+def _iiif_public_only(response, text, role, scenario):
+    """A manifest is the anonymous view whoever asks: 200 exactly for public records."""
+    public = "anonymous" in scenario.sees
+    if public != (response.status_code == 200):
+        return [f"manifest status {response.status_code}, public: {public}"]
+    if public and scenario.marker not in text:
+        return ["manifest without its record's label"]
+    return []
+
+
+def _iiif_collection(world, public):
+    """The collection lists exactly the manifests of the public records, for every role."""
+
+    def check(response, text, role, scenario):
+        listed = {item["id"].split("/iiif/")[1] for item in response.json()["items"]}
+        expected = {f"{world[0].records[s.key].accession_number}/manifest.json" for s in public}
+        return [] if listed == expected else [f"listed {sorted(listed ^ expected)} wrongly"]
+
+    return check
+
+
 def doors(Door):
     from .test_access_matrix import EVERYONE, SCENARIOS
 
@@ -80,6 +101,12 @@ def doors(Door):
 
     list_records = "/oai?verb=ListRecords&metadataPrefix=oai_dc"
     list_identifiers = "/oai?verb=ListIdentifiers&metadataPrefix=oai_dc"
+    iiif_world = []  # the collection check needs the world; its URL builder is handed it
+
+    def iiif_collection_url(world, key):
+        iiif_world[:] = [world]
+        return f"/iiif/collection/{world.collection_url.rstrip('/').rsplit('/', 1)[1]}.json"
+
     return [
         Door("permalink", lambda w, k: f"/id/{w.records[k].accession_number}", per="record",
              shown=(302,)),
@@ -97,4 +124,15 @@ def doors(Door):
                       + _oai_identifier(w, k)),
             per="record", shown=(200,), hidden=(200,), roles=EVERYONE, check=one_record,
         ),
+        # IIIF (search/iiif/): manifests and collections are public-only whoever asks; the
+        # image service is a media door (its photos are tested in test_iiif.py: the matrix's
+        # media are recordings, which have none, so it answers 404 to everyone here).
+        Door("iiif-manifest", lambda w, k: f"/iiif/{w.records[k].accession_number}/manifest.json",
+             per="record", shown=(200, 404), check=_iiif_public_only),
+        Door("iiif-collection", iiif_collection_url, lists=True,
+             lists_roles=frozenset({"anonymous"}), check=_iiif_collection(iiif_world, public)),
+        Door("iiif-image-info", lambda w, k: f"/iiif/image/{w.assets[k].pk}/info.json",
+             per="asset", shown=(404,)),
+        Door("iiif-image", lambda w, k: f"/iiif/image/{w.assets[k].pk}/full/max/0/default.jpg",
+             per="asset", shown=(404,)),
     ]  # fmt: skip
