@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from archive import views_stable
+from search.api.urls import api as search_api_v1
 from search.oai import views as oai_views
 
 from . import file_gate, health, views
@@ -14,6 +15,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", include("search.api_urls")),
+    path("api/v1/", search_api_v1.urls),
     path("files/", include("media_pipeline.urls")),
     # Every file under MEDIA_ROOT goes through the gate, in development too.
     re_path(r"^media/(?P<path>.+)$", file_gate.serve_media, name="media"),

@@ -1,4 +1,9 @@
-"""JSON API (no language prefix; the language is the ``lang`` parameter)."""
+"""JSON API (no language prefix; the language is the ``lang`` parameter).
+
+``search`` and ``suggest`` are the original views (answers unchanged, rate-limited by
+``heritage.middleware``); everything else is the django-ninja API in ``search.api``
+(``search.api.urls``, included after this in ``heritage.urls``), with its OpenAPI
+document at ``openapi.json`` and browsable docs at ``docs``."""
 
 from django.urls import path
 

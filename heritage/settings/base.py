@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "csp",
+    "ninja",  # its bundled Swagger UI files, so /api/v1/docs needs no CDN
     "axes",
 ]
 
@@ -294,6 +295,7 @@ CONTENT_SECURITY_POLICY = {
 DSS_SEARCH_RATE_PER_MINUTE = env_int("DSS_SEARCH_RATE_PER_MINUTE", 120)
 DSS_SUGGEST_RATE_PER_MINUTE = env_int("DSS_SUGGEST_RATE_PER_MINUTE", 300)
 DSS_OFFLINE_PACK_RATE_PER_MINUTE = env_int("DSS_OFFLINE_PACK_RATE_PER_MINUTE", 6)
+DSS_API_RATE_PER_MINUTE = env_int("DSS_API_RATE_PER_MINUTE", 300)
 
 # OAI-PMH (search/oai/): identifiers are oai:<DSS_OAI_REPOSITORY_ID>:<accession number> (a
 # domain name the archive controls, per the oai-identifier scheme); a list answers this many

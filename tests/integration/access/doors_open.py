@@ -107,7 +107,7 @@ def doors(Door):
         iiif_world[:] = [world]
         return f"/iiif/collection/{world.collection_url.rstrip('/').rsplit('/', 1)[1]}.json"
 
-    return [
+    return _api_doors(Door) + [
         Door("permalink", lambda w, k: f"/id/{w.records[k].accession_number}", per="record",
              shown=(302,)),
         Door("permalink-slash", lambda w, k: f"/id/{w.records[k].accession_number.lower()}/",
@@ -135,4 +135,31 @@ def doors(Door):
              per="asset", shown=(404,)),
         Door("iiif-image", lambda w, k: f"/iiif/image/{w.assets[k].pk}/full/max/0/default.jpg",
              per="asset", shown=(404,)),
+    ]  # fmt: skip
+
+
+def _api_doors(Door):
+    """The JSON API (search/api/): what the role may see, and counts that follow the gate."""
+    from .test_access_matrix import _count_is_visible, visible_count
+
+    def group_count(response, text, role, scenario):
+        counts = {g["slug"]: g["records"] for g in response.json()["results"]}
+        counted, expected = counts.get("e-de-matrix", 0), visible_count(role)
+        return [] if counted == expected else [f"group count {counted}, expected {expected}"]
+
+    api = "/api/v1"
+    return [
+        Door("api-records", lambda w, k: f"{api}/records?q=zqmatrix&page_size=50", lists=True,
+             check=_count_is_visible),
+        Door("api-record", lambda w, k: f"{api}/records/{w.records[k].accession_number}",
+             per="record"),
+        Door("api-record-en",
+             lambda w, k: f"{api}/records/{w.records[k].accession_number.lower()}?lang=en",
+             per="record"),
+        Door("api-media", lambda w, k: f"{api}/media/{w.assets[k].pk}", per="asset"),
+        Door("api-groups", lambda w, k: f"{api}/groups", check=group_count),
+        Door("api-units", lambda w, k: f"{api}/units"),
+        Door("api-collections", lambda w, k: f"{api}/collections", lists=True),
+        Door("api-lesson-packs", lambda w, k: f"{api}/lesson-packs?lang=en", lists=True),
+        Door("api-calendar", lambda w, k: f"{api}/calendar"),
     ]  # fmt: skip

@@ -427,6 +427,7 @@ def _no_rate_limits(settings):
     settings.DSS_SEARCH_RATE_PER_MINUTE = 0
     settings.DSS_SUGGEST_RATE_PER_MINUTE = 0
     settings.DSS_OFFLINE_PACK_RATE_PER_MINUTE = 0
+    settings.DSS_API_RATE_PER_MINUTE = 0
 
 
 @pytest.fixture
