@@ -88,21 +88,20 @@ def test_home_search_and_record_paint_their_main_content_within_budget_on_2g(bro
     assert not slow, slow
 
 
-def audio_starts(browser, site, cookies):
-    starts = []
-    for _ in range(RUNS):
-        page, link = open_page(browser, site["base"], cookies)
-        try:
-            page.goto(site["urls"]["record"], wait_until="load")
-            starts.append(measure_audio_start(page, link))
-        finally:
-            page.context.close()
-    return starts
+def audio_start(browser, site, cookies):
+    page, link = open_page(browser, site["base"], cookies)
+    try:
+        page.goto(site["urls"]["record"], wait_until="load")
+        return measure_audio_start(page, link)
+    finally:
+        page.context.close()
 
 
 def test_audio_starts_within_3_s_and_the_data_saver_tier_is_not_slower(browser, site):
-    normal = audio_starts(browser, site, {})
-    saver = audio_starts(browser, site, {"datasaver": "1"})
+    normal, saver = [], []
+    for _ in range(RUNS):  # alternated, so a busy moment of the machine hits both tiers
+        normal.append(audio_start(browser, site, {}))
+        saver.append(audio_start(browser, site, {"datasaver": "1"}))
     assert all(s.src.endswith("/audio_aac") for s in normal), [s.src for s in normal]
     assert all(s.src.endswith("/audio_opus") for s in saver), [s.src for s in saver]
     normal_s = statistics.median(s.playing_s for s in normal)
@@ -112,7 +111,5 @@ def test_audio_starts_within_3_s_and_the_data_saver_tier_is_not_slower(browser, 
     assert saver_s <= normal_s + SAVER_TOLERANCE_S, (
         f"data saver {saver_s:.2f} s is slower than the normal tier {normal_s:.2f} s"
     )
-    # What it costs the visitor: the data-saver tier needs fewer bytes before it plays.
-    assert statistics.median(s.bytes_before_playing for s in saver) < statistics.median(
-        s.bytes_before_playing for s in normal
-    )
+    # Playback really runs: the clock moves on soon after 'playing' in every visit.
+    assert all(s.advancing_s <= s.playing_s + 1.0 for s in normal + saver)
