@@ -79,8 +79,20 @@ def in_units_q(units, prefix: str = "") -> Q:
     return Q(**{f"{prefix}pk__in": current}) | Q(**{f"{prefix}pk__in": former})
 
 
+def is_harvested(record) -> bool:
+    """Whether ``record`` is a read-only copy harvested from a peer (archive.exchange)."""
+    if record is None or record.pk is None:
+        return False
+    from .models import HarvestedRecord
+
+    return HarvestedRecord.objects.filter(record_id=record.pk).exists()
+
+
 def within_units(user, record) -> bool:
-    """Whether ``record`` lies where ``user`` works (always true for someone not scoped)."""
+    """Whether ``record`` lies where ``user`` works (always true for someone not scoped).
+    A copy of another archive's record lies nowhere here: only its source changes it."""
+    if is_harvested(record):
+        return False
     if not is_unit_scoped(user):
         return True
     if record is None or record.pk is None:
