@@ -7,6 +7,7 @@ from wagtail.snippets.views.snippets import CreateView, SnippetViewSet, SnippetV
 
 # Officers' rules in the admin (units, listings) and the bulk actions register themselves.
 from . import admin_permissions, admin_roles, bulk_actions, views_import  # noqa: F401
+from .exchange import admin as exchange_admin
 from .models import (
     AccessRequest,
     AssetProtocols,
@@ -134,3 +135,9 @@ def register_access_log_actions(actions):
 
 
 register_snippet(CatalogueViewSetGroup)
+
+
+# Exchange with other archives (archive/exchange/admin.py): peers and the coverage page.
+register_snippet(exchange_admin.PeerViewSet)
+hooks.register("register_admin_urls", exchange_admin.admin_urls)
+hooks.register("register_admin_menu_item", exchange_admin.coverage_menu_item)

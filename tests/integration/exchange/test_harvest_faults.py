@@ -9,34 +9,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from archive.exchange.harvest import harvest
-from archive.models import HarvestedRecord, Peer, RecordPage
-from heritage.site_setup import ensure_site_tree
+from archive.models import HarvestedRecord, RecordPage
 
 from . import peer_server
+from .conftest import ids as _ids
 from .peer_server import Rec
 
 pytestmark = pytest.mark.django_db
-
-
-def _ids(prefix, n, start=1):
-    return [Rec(f"oai:{prefix}:DSS-2026-{i:06d}") for i in range(start, start + n)]
-
-
-@pytest.fixture
-def fake_peer():
-    ensure_site_tree()
-    state = peer_server.Peer(
-        pages={
-            "": (_ids("lc", 3), "t2"),
-            "t2": (_ids("lc", 3, 4), "t3"),
-            "t3": (_ids("lc", 2, 7), ""),
-        }
-    )
-    server = peer_server.start(state)
-    peer = Peer.objects.create(label="lao-cai", name="Lào Cai", base_url=state.url)
-    yield state, peer
-    server.shutdown()
-    server.server_close()
 
 
 def _held(peer):

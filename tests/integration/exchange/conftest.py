@@ -1,0 +1,28 @@
+import pytest
+
+from archive.models import Peer
+from heritage.site_setup import ensure_site_tree
+
+from . import peer_server
+from .peer_server import Rec
+
+
+def ids(prefix, n, start=1):
+    return [Rec(f"oai:{prefix}:DSS-2026-{i:06d}") for i in range(start, start + n)]
+
+
+@pytest.fixture
+def fake_peer():
+    ensure_site_tree()
+    state = peer_server.Peer(
+        pages={
+            "": (ids("lc", 3), "t2"),
+            "t2": (ids("lc", 3, 4), "t3"),
+            "t3": (ids("lc", 2, 7), ""),
+        }
+    )
+    server = peer_server.start(state)
+    peer = Peer.objects.create(label="lao-cai", name="Lào Cai", base_url=state.url)
+    yield state, peer
+    server.shutdown()
+    server.server_close()
