@@ -22,3 +22,9 @@ class SearchConfig(AppConfig):
         from .tombstones import gone_answer
 
         register_gone_answer(gone_answer)
+        # An import asks for an early rebuild of the open data package (search/open_data/).
+        from archive.audit_events import audit_event
+
+        from .open_data.publish import on_audit_event
+
+        audit_event.connect(on_audit_event, dispatch_uid="open-data-import")

@@ -1,6 +1,6 @@
 """Public pages (mounted under the language prefix): search and browse."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import browse, views
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("browse/calendar/", browse.calendar, name="browse_calendar"),
     path("browse/calendar.ics", browse.calendar_ics, name="browse_calendar_ics"),
     path("browse/collections/", browse.collections, name="browse_collections"),
+    path("", include("search.open_data.urls")),  # /open-data/ (search/open_data/)
 ]

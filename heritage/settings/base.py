@@ -189,6 +189,9 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 
 WAGTAIL_SITE_NAME = "Di Sản Số"
+# The admin would ask releases.wagtail.org for news: a call out of a provincial server
+# that may have no internet (and that CSP and privacy reviews would flag).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False  # languages are columns (modeltranslation), not page trees
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = env_int("DSS_MAX_IMAGE_PIXELS", 128_000_000)
@@ -302,6 +305,18 @@ DSS_API_RATE_PER_MINUTE = env_int("DSS_API_RATE_PER_MINUTE", 300)
 # records or headers per page before a resumption token.
 DSS_OAI_REPOSITORY_ID = env_str("DSS_OAI_REPOSITORY_ID", "disanso.example")
 DSS_OAI_PAGE_SIZE = env_int("DSS_OAI_PAGE_SIZE", 100)
+
+# Open data packages (search/open_data/, docs/open_doors.md): the metadata licence (an SPDX
+# identifier), where versions are kept, and how often the task worker rebuilds the package.
+DSS_OPEN_DATA_LICENCE = env_str("DSS_OPEN_DATA_LICENCE", "CC-BY-4.0")
+DSS_OPEN_DATA_DIR = Path(env_str("DSS_OPEN_DATA_DIR", str(DATA_DIR / "open-data")))
+DSS_OPEN_DATA_INTERVAL_HOURS = env_int("DSS_OPEN_DATA_INTERVAL_HOURS", 24)
+
+# Signed bundles and reports (archive/exchange/bundles.py): this instance's Ed25519 private
+# key, written by `manage.py generate_signing_key`; peers register its public key.
+DSS_SIGNING_KEY_FILE = Path(
+    env_str("DSS_SIGNING_KEY_FILE", str(DATA_DIR / "signing" / "ed25519.pem"))
+)
 
 LOGIN_URL = "site:login"
 LOGIN_REDIRECT_URL = "/"
