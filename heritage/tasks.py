@@ -7,6 +7,8 @@ no cron, so each run books the next (the fixity audit's pattern, ``media_pipelin
 every task worker as it starts (``db_worker``). Meanwhile the access gate already treats a
 passed ``expire_at`` as not live (``archive.access``).
 
+The same loop books the open data package's rebuild when it is due (``_open_data_if_due``).
+
 The same loop runs the media lease sweep (``media_pipeline/services/sweep.py``): jobs of task
 workers that died are queued again within a minute of their lease running out, not only when
 ``media_recover`` runs at start-up. Each run books the next *before* it works, so a worker
@@ -31,8 +33,37 @@ def publish_scheduled_task() -> str:
     out = StringIO()
     call_command("publish_scheduled", stdout=out)
     taken_back = requeue_abandoned()
+    _open_data_if_due()
     _forget_old_runs()
     return f"{out.getvalue()[-2000:]}\nmedia jobs taken back from dead workers: {len(taken_back)}"
+
+
+@task(queue_name="default")
+def build_open_data_task() -> str:
+    """Publish a new version of the open data package (search/open_data/publish.py)."""
+    from search.open_data.publish import build_version
+
+    info = build_version()
+    return f"open data {info['version']}: {info['records']} records, {info['changes']}"
+
+
+def _open_data_if_due() -> None:
+    """The open data package is rebuilt in its own task (minutes at 100k records, longer
+    than this loop's minute) when it is due: daily, or soon after an import; never two at once."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from search.open_data.publish import due
+
+    if not build_open_data_task.get_backend().supports_defer or not due():
+        return
+    waiting = (TaskResultStatus.READY, TaskResultStatus.RUNNING)
+    recent = timezone.now() - timedelta(hours=6)  # a killed worker's run says "running" for ever
+    if DBTaskResult.objects.filter(
+        task_path=build_open_data_task.module_path, status__in=waiting, enqueued_at__gte=recent
+    ).exists():
+        return
+    build_open_data_task.enqueue()
 
 
 def _forget_old_runs() -> None:

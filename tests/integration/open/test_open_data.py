@@ -163,3 +163,25 @@ def test_no_package_yet_says_so(client, open_dir):
     response = client.get("/en/open-data/")
     assert response.status_code == 200
     assert "No package has been published yet" in response.content.decode()
+
+
+def test_the_scheduled_loop_books_a_build_when_due_and_only_one(archive, open_dir, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from heritage.tasks import build_open_data_task, publish_scheduled_task
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "media"]}
+    }
+    builds = DBTaskResult.objects.filter(task_path=build_open_data_task.module_path)
+    publish_scheduled_task.call()
+    publish_scheduled_task.call()
+    assert builds.count() == 1  # booked once, not once per loop
+    build_open_data_task.call()  # what the worker runs
+    assert publish.latest()["records"] == 5
+    builds.delete()
+    publish_scheduled_task.call()
+    assert not builds.exists()  # fresh: nothing to do until the interval or an import
+    record_event("import", sheet="records.csv", counts={"created": 1})
+    publish_scheduled_task.call()
+    assert builds.count() == 1
