@@ -40,7 +40,7 @@ from archive.models import CollectionPage, RecordPage
 from archive.rights import Licence, RightsStatement
 from media_pipeline.access import visible_assets
 from media_pipeline.core.segments import restricted_name
-from media_pipeline.models import AssetKind, AssetState, DerivativeFile, RecordMedia
+from media_pipeline.models import AssetKind, AssetState, DerivativeFile, RecordMedia, TrackKind
 from media_pipeline.presentation import players_for_record
 
 from . import images
@@ -130,7 +130,7 @@ def _metadata(record, permalink: str) -> list[KeyValueString]:
         rows.append(_entry(lambda: _("Places"), {"vi": places}))
     date = record.fuzzy_date
     if date.year is not None:
-        rows.append(_entry(lambda: _("Date"), in_both_languages(lambda: str(date))))
+        rows.append(_entry(lambda: _("Date"), in_both_languages(date.display)))
     if related.subjects:
         rows.append(_entry(lambda: _("Subjects"), {"none": related.subjects}))
     if record.licence:
@@ -215,7 +215,11 @@ def _av_canvas(player, made: dict, canvas_id: str, absolute: Absolute, label: st
                         type="Text",
                         format="text/vtt",
                         language=track["srclang"],
-                        label={"none": [f"{track['label']} ({kind})"]},
+                        label=in_both_languages(
+                            lambda kind=kind, name=track["label"]: (
+                                f"{TrackKind(kind).label} ({name})"
+                            )
+                        ),
                     ),
                     target=canvas_id,
                 )

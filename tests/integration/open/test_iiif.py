@@ -238,3 +238,24 @@ def test_record_page_links_its_manifest(client):
     client.force_login(make_user())
     html = client.get(hidden.url).content.decode()
     assert "Cho người đăng ký" in html and "/iiif/" not in html
+
+
+def test_image_service_follows_the_media_gate(client, ingest, tmp_path):
+    """info.json and the sizes are media doors: a closed record's photo is 404 to visitors
+    and to signed-in people without the right, and reaches officers, never kept by caches."""
+    record = make_record(CustomPage, title_vi="Ảnh đóng", access_level="closed")
+    asset = ingest(media_samples.png(tmp_path, size=(600, 400)), record=record).asset
+    info, image = (
+        f"/iiif/image/{asset.pk}/info.json",
+        f"/iiif/image/{asset.pk}/full/max/0/default.jpg",
+    )
+    assert client.get(info).status_code == 404 and client.get(image).status_code == 404
+    client.force_login(make_user())
+    assert client.get(info).status_code == 404 and client.get(image).status_code == 404
+    client.force_login(make_user(perms=["archive.view_closed_records"]))
+    described = client.get(info)
+    assert described.status_code == 200 and described["Cache-Control"] == "private, no-store"
+    # The web copies stop below the original's width: the largest is 480 px wide.
+    assert described.json()["sizes"] == [{"width": 480, "height": 320}]
+    served = client.get(image)
+    assert served.status_code == 200 and served["Cache-Control"] == "private, no-store"
