@@ -21,6 +21,7 @@ from archive.access import visible_records_q
 
 CHUNK = 2000
 SEP = ";"
+RESTRICTED = "_restricted"  # media_pipeline's suffix of a variant without restricted ranges
 
 RECORD_COLUMNS = (
     "pk",
@@ -196,8 +197,9 @@ def media() -> Iterator[dict]:
         "asset_id", "name", "mime", "size", "duration_s"
     ):
         copies[asset_id].append((name, mime, size, seconds))
+    public = _public_copies(copies)
     for accession, asset_id, kind, duration in links.iterator(chunk_size=CHUNK):
-        files = copies.get(asset_id, [])
+        files = public.get(asset_id, [])
         seconds = duration or max((c[3] or 0 for c in files), default=0) or None
         yield {
             "accession": accession,
@@ -207,6 +209,31 @@ def media() -> Iterator[dict]:
             "derivatives": _joined(f"{n}: {m}: {s}" for n, m, s, _ in files),
             "public_bytes": sum(c[2] for c in files),
         }
+
+
+def _public_copies(copies: dict[int, list[tuple]]) -> dict[int, list[tuple]]:
+    """The copies an anonymous visitor is served: an asset with restricted ranges has
+    ``*_restricted`` variants without them, and the full copies are for those who may hear
+    the ranges (``media_pipeline.access.hears_full``). Variants are named as the visitor
+    sees them, without the suffix."""
+    from media_pipeline.access import hears_full
+    from media_pipeline.models import MediaAsset
+
+    with_variants = {
+        a for a, files in copies.items() if any(f[0].endswith(RESTRICTED) for f in files)
+    }
+    full = {
+        a.pk for a in MediaAsset.objects.filter(pk__in=with_variants) if hears_full(a, anonymous())
+    }
+    public = {}
+    for asset_id, files in copies.items():
+        if asset_id in with_variants and asset_id not in full:
+            public[asset_id] = [
+                (f[0].removesuffix(RESTRICTED), *f[1:]) for f in files if f[0].endswith(RESTRICTED)
+            ]
+        else:
+            public[asset_id] = [f for f in files if not f[0].endswith(RESTRICTED)]
+    return public
 
 
 def coverage() -> Iterator[dict]:

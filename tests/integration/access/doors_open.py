@@ -107,7 +107,7 @@ def doors(Door):
         iiif_world[:] = [world]
         return f"/iiif/collection/{world.collection_url.rstrip('/').rsplit('/', 1)[1]}.json"
 
-    return _api_doors(Door) + [
+    return _api_doors(Door) + _open_data_doors(Door) + [
         Door("permalink", lambda w, k: f"/id/{w.records[k].accession_number}", per="record",
              shown=(302,)),
         Door("permalink-slash", lambda w, k: f"/id/{w.records[k].accession_number.lower()}/",
@@ -163,3 +163,51 @@ def _api_doors(Door):
         Door("api-lesson-packs", lambda w, k: f"{api}/lesson-packs?lang=en", lists=True),
         Door("api-calendar", lambda w, k: f"{api}/calendar"),
     ]  # fmt: skip
+
+
+def _open_data(world, name=None):
+    """Publish the open data package of this world (once per world), then the URL of its
+    ``name`` file (the ZIP by default), or of the /open-data/ page when ``name`` is ""."""
+    from search.open_data import publish
+
+    info = getattr(world, "open_data", None)
+    if info is None or publish.read_version(info["version"]) is None:
+        info = world.open_data = publish.build_version()
+    if name == "":
+        return "/vi/open-data/"
+    return f"/vi/open-data/{info['version']}/{name or info['zip']['name']}"
+
+
+def _open_data_doors(Door):
+    """Open data (search/open_data/): the package holds what the anonymous gate shows,
+    whoever downloads it; the ZIP is opened by text_of, every file read."""
+    public = frozenset({"anonymous"})
+    return [
+        Door("open-data-page", lambda w, k: _open_data(w, "")),
+        Door("open-data-zip", lambda w, k: _open_data(w), lists=True, lists_roles=public),
+        Door("open-data-records-csv", lambda w, k: _open_data(w, "records.csv"), lists=True,
+             lists_roles=public),
+        Door("open-data-media-json", _media_url, check=_media_of_public_records),
+    ]  # fmt: skip
+
+
+def _media_url(world, key):
+    _media_of_public_records.world = world
+    return _open_data(world, "media.json")
+
+
+def _media_of_public_records(response, text, role, scenario):
+    """The media summary lists the assets the anonymous gate lets through, and only them."""
+    import json
+
+    from .test_access_matrix import SCENARIOS
+
+    world = _media_of_public_records.world
+    rows = json.loads(text[text.index("[\n[") :])[1:]  # the body, after the headers
+    listed = {row[0] for row in rows}
+    expected = {
+        world.records[s.key].accession_number.lower()
+        for s in SCENARIOS
+        if "anonymous" in s.media_sees
+    }
+    return [] if listed == expected else [f"media of {sorted(listed ^ expected)} wrongly"]
