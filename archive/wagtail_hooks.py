@@ -8,6 +8,7 @@ from wagtail.snippets.views.snippets import CreateView, SnippetViewSet, SnippetV
 # Officers' rules in the admin (units, listings) and the bulk actions register themselves.
 from . import admin_permissions, admin_roles, bulk_actions, views_import  # noqa: F401
 from .exchange import admin as exchange_admin
+from .exchange import reports_admin as exchange_reports_admin
 from .models import (
     AccessRequest,
     AssetProtocols,
@@ -141,3 +142,6 @@ register_snippet(CatalogueViewSetGroup)
 register_snippet(exchange_admin.PeerViewSet)
 hooks.register("register_admin_urls", exchange_admin.admin_urls)
 hooks.register("register_admin_menu_item", exchange_admin.coverage_menu_item)
+# Reports received from provinces (archive/exchange/reports_admin.py).
+hooks.register("register_admin_urls", exchange_reports_admin.admin_urls)
+hooks.register("register_admin_menu_item", exchange_reports_admin.reports_menu_item)

@@ -160,6 +160,16 @@ def read_bundle(raw: bytes, peer_label: str, kind: str) -> tuple[Peer, dict]:
     return peer, data
 
 
+def bundle_kind(path: Path) -> str:
+    """What the file says it holds, only to choose where to send it: the signature is
+    checked there, before anything is applied."""
+    try:
+        data = json.loads(read_file(path).decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return ""
+    return data.get("kind", "") if isinstance(data, dict) else ""
+
+
 def read_file(path: Path) -> bytes:
     if path.stat().st_size > MAX_BUNDLE_BYTES:
         raise BundleRefused(_("Refused: the file is larger than a bundle may be."))

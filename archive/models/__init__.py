@@ -1,6 +1,7 @@
 from .accession import AccessionCounter
 from .collections import CollectionIndexPage, CollectionItem, CollectionPage
 from .exchange import HarvestedRecord, Peer, PeerProtocol
+from .exchange_reports import ReceivedReport
 from .groups import EthnicGroup
 from .labels import TKLabel
 from .lessons import Grade, LessonItem, LessonPack, Subject
@@ -65,6 +66,7 @@ __all__ = [
     "ProtocolKind",
     "ProtocolMode",
     "Province",
+    "ReceivedReport",
     "RecordContributor",
     "RecordIndexPage",
     "RecordPage",

@@ -5,11 +5,12 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from archive.exchange.bundles import BundleRefused, import_records
+from archive.exchange.bundles import BundleRefused, bundle_kind, import_records
+from archive.exchange.reports import receive_report
 
 
 class Command(BaseCommand):
-    help = "Check a peer's signed bundle of records and apply it like a harvest."
+    help = "Check a peer's signed bundle: records are applied like a harvest, a report is kept."
 
     def add_arguments(self, parser):
         parser.add_argument("file")
@@ -20,6 +21,13 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(_("No file at %(file)s.") % {"file": file})
         try:
+            if bundle_kind(path) == "report":
+                report = receive_report(path, peer)
+                self.stdout.write(
+                    _("Report of %(peer)s for %(period)s received.")
+                    % {"peer": peer, "period": report.period}
+                )
+                return
             applied = import_records(path, peer)
         except BundleRefused as exc:
             raise CommandError(str(exc)) from exc
