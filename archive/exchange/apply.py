@@ -184,8 +184,8 @@ def _create(peer, section, item: HarvestedItem, lookups: _Lookups) -> HarvestedR
     if Page.objects.child_of(section).filter(slug=slug).exists():
         slug = f"{slug}-{HarvestedRecord.objects.filter(peer=peer).count() + 1}"
     page = model(slug=slug, **defaults, **_fields(peer, item))
-    _places(page, item, lookups)
     section.add_child(instance=page)
+    _places(page, item, lookups)
     link = HarvestedRecord.objects.create(
         peer=peer,
         record=page,

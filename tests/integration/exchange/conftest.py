@@ -1,4 +1,5 @@
 import pytest
+from django.test import TestCase
 
 from archive.models import Peer
 from heritage.site_setup import ensure_site_tree
@@ -13,7 +14,9 @@ def ids(prefix, n, start=1):
 
 @pytest.fixture
 def fake_peer():
-    ensure_site_tree()
+    # As if committed: the search index's updates wait for a commit (search/signal_handlers).
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        ensure_site_tree()
     state = peer_server.Peer(
         pages={
             "": (ids("lc", 3), "t2"),
