@@ -1,7 +1,18 @@
 """What every public page needs for its shell: navigation, language switch, defaults."""
 
+from typing import NamedTuple
+
+from django.core.cache import cache
+from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
+
+from heritage import page_cache
+
+
+class MenuEntry(NamedTuple):
+    title: str
+    url: str
 
 
 def _navigation(request):
@@ -10,7 +21,16 @@ def _navigation(request):
     site = Site.find_for_request(request)
     if site is None:
         return []
-    return list(site.root_page.get_children().live().in_menu().specific())
+    # Every page draws the same few menu entries; the query and the per-entry URL look-ups
+    # are a quarter of an uncached search page, so the menu is kept in the shared cache
+    # under the page-cache generation (any publish or access change starts a new one).
+    key = f"dss:nav:{site.pk}:{page_cache.generation()}:{translation.get_language()}"
+    entries = cache.get(key)
+    if entries is None:
+        pages = site.root_page.get_children().live().in_menu().specific()
+        entries = [MenuEntry(page.title, page.get_url(request=request)) for page in pages]
+        cache.set(key, entries, 300)
+    return entries
 
 
 def site_shell(request):

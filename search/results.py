@@ -145,10 +145,18 @@ def snippet_for(doc: SearchDocument, parsed: ParsedQuery, lang: str) -> SafeStri
 
 
 def page_urls(ids: Sequence[int], lang: str) -> dict[int, str]:
-    from wagtail.models import Page
+    from wagtail.models import Page, Site
 
+    # Without a request each page asks the shared cache for the site roots again (one
+    # round trip to Redis or the database per result); Wagtail keeps them on the page
+    # when it has no request, so read them once and hand them to every page.
+    roots = Site.get_site_root_paths()
+    urls = {}
     with translation.override(lang):
-        return {page.pk: page.get_url() or "" for page in Page.objects.filter(pk__in=ids)}
+        for page in Page.objects.filter(pk__in=ids):
+            page._wagtail_cached_site_root_paths = roots
+            urls[page.pk] = page.get_url() or ""
+    return urls
 
 
 _INDEX_ONLY = (

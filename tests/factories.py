@@ -31,6 +31,9 @@ def make_record(model=CustomPage, title_vi=None, *, publish=True, groups=(), **f
     values = {**DEFAULTS[model], **fields}
     values.setdefault("title_vi", title_vi or f"Bản ghi {n}")
     values.setdefault("slug", f"record-{n}")
+    # A draft is never live, not even for the moment between creating and unpublishing
+    # it (that moment would make it a withdrawn record with a tombstone).
+    values.setdefault("live", publish)
     page = model(**values)
     section(home, SECTION_FOR[model]).add_child(instance=page)
     if groups:
