@@ -1,0 +1,38 @@
+"""python manage.py publish_reference_data DIR [--merged CODE=INTO ...]
+
+Writes this (national) archive's groups and units as a versioned data package for the
+provinces to pull with pull_reference_data.
+"""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from archive.exchange.reference_sync import publish
+from archive.models import Province
+
+
+class Command(BaseCommand):
+    help = "Publish the reference data (groups, units, former units) as a data package."
+
+    def add_arguments(self, parser):
+        parser.add_argument("directory")
+        parser.add_argument(
+            "--merged", action="append", default=[], help="CODE=INTO: unit CODE merged into INTO"
+        )
+
+    def handle(self, directory, merged, **options):
+        pairs = {}
+        for text in merged:
+            code, _sep, into = text.partition("=")
+            if not Province.objects.filter(code=into).exists() or code == into:
+                raise CommandError(
+                    _("--merged takes CODE=INTO with INTO an existing unit's code, not “%(t)s”.")
+                    % {"t": text}
+                )
+            pairs[code] = into
+        version = publish(Path(directory), pairs)
+        self.stdout.write(
+            _("Reference data version %(v)s written to %(d)s.") % {"v": version, "d": directory}
+        )

@@ -1,0 +1,43 @@
+"""python manage.py pull_reference_data SOURCE [--apply]
+
+SOURCE is the national archive's reference data package: a folder or a base URL holding
+datapackage.json. Without --apply only the differences are shown.
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from archive.exchange.reference_sync import (
+    ReferenceDataError,
+    apply_package,
+    diff,
+    read_package,
+)
+
+
+class Command(BaseCommand):
+    help = "Show (and with --apply, apply) the national reference data: groups and units."
+
+    def add_arguments(self, parser):
+        parser.add_argument("source", help="a folder or base URL with datapackage.json")
+        parser.add_argument("--apply", action="store_true", help="apply the changes shown")
+
+    def handle(self, source, apply, **options):
+        try:
+            package = read_package(source)
+            changes = apply_package(package) if apply else diff(package)
+        except ReferenceDataError as exc:
+            raise CommandError(str(exc)) from exc
+        for change in changes.changes:
+            self.stdout.write(change.sentence())
+        if not changes.changes:
+            self.stdout.write(
+                _("Reference data is up to date (version %(v)s).") % {"v": package.version}
+            )
+        elif apply:
+            self.stdout.write(
+                _("%(n)d changes applied (version %(v)s).")
+                % {"n": len(changes.changes), "v": package.version}
+            )
+        else:
+            self.stdout.write(_("Nothing applied yet: run again with --apply."))
