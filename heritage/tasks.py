@@ -7,7 +7,8 @@ no cron, so each run books the next (the fixity audit's pattern, ``media_pipelin
 every task worker as it starts (``db_worker``). Meanwhile the access gate already treats a
 passed ``expire_at`` as not live (``archive.access``).
 
-The same loop books the open data package's rebuild when it is due (``_open_data_if_due``).
+The same loop books the open data package's rebuild when it is due (``_open_data_if_due``),
+and a harvest of each peer archive whose interval has passed (``_harvests_if_due``).
 
 The same loop runs the media lease sweep (``media_pipeline/services/sweep.py``): jobs of task
 workers that died are queued again within a minute of their lease running out, not only when
@@ -34,6 +35,7 @@ def publish_scheduled_task() -> str:
     call_command("publish_scheduled", stdout=out)
     taken_back = requeue_abandoned()
     _open_data_if_due()
+    _harvests_if_due()
     _forget_old_runs()
     return f"{out.getvalue()[-2000:]}\nmedia jobs taken back from dead workers: {len(taken_back)}"
 
@@ -64,6 +66,23 @@ def _open_data_if_due() -> None:
     ).exists():
         return
     build_open_data_task.enqueue()
+
+
+@task(queue_name="default")
+def harvest_peer_task(peer_id: int) -> str:
+    """One scheduled harvest of a peer archive (archive/exchange/harvest.py)."""
+    from archive.exchange.harvest import harvest
+    from archive.models import Peer
+
+    return harvest(Peer.objects.get(pk=peer_id)).sentence()
+
+
+def _harvests_if_due() -> None:
+    """Each peer is harvested in its own task when its interval has passed."""
+    from archive.exchange.schedule import claim_due_peers
+
+    for peer_id in claim_due_peers():
+        harvest_peer_task.enqueue(peer_id)
 
 
 def _forget_old_runs() -> None:

@@ -36,3 +36,25 @@ def test_coverage_page_shows_each_peer_and_when_it_reported(fake_peer, client):
     officer = make_user(is_staff=True)
     client.force_login(officer)
     assert client.get("/admin/exchange/coverage/").status_code in (302, 403)
+
+
+def test_the_task_loop_harvests_each_peer_on_its_schedule(fake_peer):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from archive.exchange.schedule import claim_due_peers
+    from heritage.tasks import publish_scheduled_task
+
+    _state, peer = fake_peer
+    peer.interval_minutes = 60
+    peer.save()
+    publish_scheduled_task.call()  # the worker's minute loop (tasks run inline in tests)
+    assert peer.records.count() == 8
+    peer.refresh_from_db()
+    assert peer.last_success_at is not None
+    assert claim_due_peers() == []  # not again within the hour
+    assert claim_due_peers(timezone.now() + timedelta(minutes=61)) == [peer.pk]
+    peer.enabled = False
+    peer.save()
+    assert claim_due_peers(timezone.now() + timedelta(days=2)) == []
