@@ -6,7 +6,9 @@ hides the others):
 1. **sqlite**: everything except the browser and OpenSearch suites, on SQLite;
 2. **browser**: headless Chromium against a live server (opt out with DSS_SKIP_BROWSER=1);
 3. **postgres**: the database-backed integration tests again, when PostgreSQL answers at
-   PG_TEST_URL (required when REQUIRE_POSTGRES=1, as in CI);
+   PG_TEST_URL (required when REQUIRE_POSTGRES=1, as in CI), except the few marked
+   ``sqlite_only``: scale tests of plain Python whose database work the faster tests
+   already cover on PostgreSQL;
 4. **opensearch**: the search behaviour suite against a live node at OPENSEARCH_URL
    (required when REQUIRE_OPENSEARCH=1, as in CI; `make opensearch-start` starts one);
 5. **s3**: media storage and backup against a real S3-compatible server (S3Proxy, started
@@ -139,7 +141,7 @@ def plan() -> tuple[list[Pass], list[str], list[str]]:
     if postgres_answers():
         postgres = Pass(
             "postgres",
-            ["-m", UNIT_AND_INTEGRATION, "tests/integration"],
+            ["-m", f"{UNIT_AND_INTEGRATION} and not sqlite_only", "tests/integration"],
             {"DATABASE_URL": PG_URL},
         )
         passes.append(postgres)

@@ -8,7 +8,9 @@ from archive.importing.service import run_import
 from archive.models import ConsentRecord, Person, RecordPage
 from demo.loader import load_demo
 
-pytestmark = pytest.mark.django_db
+# Minutes of page creation; the import's PostgreSQL behaviour (batches, refusals) is
+# covered by the quicker import tests in that pass.
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite_only]
 
 
 def state():

@@ -12,7 +12,9 @@ from archive.models import CollectionPage, Protocol, RecordPage
 from archive.services.reference_data import load_reference_data
 from heritage.site_setup import ensure_site_tree, section
 
-pytestmark = pytest.mark.django_db
+# Minutes of page creation; the import's PostgreSQL behaviour (batches, refusals) is
+# covered by the quicker import tests in that pass.
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite_only]
 
 KINDS = ("recording", "custom", "festival")
 
