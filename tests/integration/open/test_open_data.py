@@ -162,7 +162,9 @@ def test_an_import_asks_for_an_early_rebuild(archive, open_dir):
 def test_no_package_yet_says_so(client, open_dir):
     response = client.get("/en/open-data/")
     assert response.status_code == 200
-    assert "No package has been published yet" in response.content.decode()
+    html = response.content.decode()
+    assert "No package has been published yet" in html
+    assert 'href="/en/open-data/"' in html  # the footer links every page here
 
 
 def test_the_scheduled_loop_books_a_build_when_due_and_only_one(archive, open_dir, settings):
