@@ -7,4 +7,9 @@ time it is called, that module has defined them.
 
 
 def doors(Door):
-    return []
+    return [
+        # The national role's coverage page (archive/exchange/admin.py) counts what each
+        # peer shared: administrators only; signed-out visitors go to sign in, others are
+        # refused. Harvested records themselves are ordinary record pages behind the gate.
+        Door("exchange-coverage", lambda w, k: "/admin/exchange/coverage/", status=(302, 403)),
+    ]
