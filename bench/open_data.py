@@ -125,7 +125,8 @@ def main(argv=None) -> int:
             publish_s = time.perf_counter() - started
 
     print()
-    print(f"medians of {args.repeat} interleaved runs: baseline {base}, export {export}")
+    runs = ", ".join(f"{b:.1f}/{e:.1f}" for b, e in zip(base, export, strict=True))
+    print(f"medians of {args.repeat} interleaved runs (baseline/export s: {runs})")
     print(f"{'step':36} {'seconds':>9} {'vs baseline':>12}")
     print(f"{'baseline: values_list → CSV':36} {base_s:>9.2f} {'1.0x':>12}  ({base_rows} rows)")
     print(f"{'export_dataset (whole package)':36} {export_s:>9.2f} {export_s / base_s:>11.1f}x"
