@@ -15,6 +15,9 @@ hides the others):
    by the tests themselves with Java and Maven; opt out with DSS_SKIP_S3=1);
 6. **stack**: the production stack (nginx, gunicorn, task workers, Redis, PostgreSQL)
    started by scripts/stack.sh on loopback (opt out with DSS_SKIP_STACK=1).
+7. **exchange**: three instances of the project as real processes (runserver, own SQLite
+   databases) harvesting, pushing bundles and reports, pulling reference data (opt out
+   with DSS_SKIP_EXCHANGE=1).
 
 The last line is "Total: N passed, N failed, N skipped" over all passes that ran. Extra
 arguments are handed to every pass (for example `-x` or `-k lunar`).
@@ -39,7 +42,7 @@ PG_URL = os.environ.get("PG_TEST_URL", "postgres://postgres@127.0.0.1:5432/dss")
 OS_URL = os.environ.get("OPENSEARCH_URL", "http://127.0.0.1:9200")
 CHROMIUM = os.environ.get("DSS_CHROMIUM", "/usr/bin/chromium")
 # The suites with a pass of their own are left out of the database passes.
-UNIT_AND_INTEGRATION = "not browser and not opensearch and not s3 and not stack"
+UNIT_AND_INTEGRATION = "not browser and not opensearch and not s3 and not stack and not exchange"
 
 
 @dataclass
@@ -171,6 +174,11 @@ def plan() -> tuple[list[Pass], list[str], list[str]]:
         not_run.append("stack: skipped because DSS_SKIP_STACK=1")
     else:
         passes.append(Pass("stack", ["-m", "stack", "tests/stack"]))
+
+    if flag("DSS_SKIP_EXCHANGE"):
+        not_run.append("exchange: skipped because DSS_SKIP_EXCHANGE=1")
+    else:
+        passes.append(Pass("exchange", ["-m", "exchange", "tests/integration/exchange"]))
     return passes, not_run, broken
 
 

@@ -1,0 +1,208 @@
+"""Two (three) instances of the project as real processes, each with its own SQLite
+database and data folder: a province (served by runserver), the national aggregator and
+a second province (commands). The aggregator harvests the province over HTTP, then its
+edit and deletion; a second province harvests the first; the province pushes a signed
+bundle and a report, a tampered copy is refused; the aggregator publishes a unit rename
+that the province sees, then applies."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.exchange
+
+ROOT = Path(__file__).resolve().parents[3]
+SEED = """
+from archive.models import EthnicGroup
+from archive.services.reference_data import load_reference_data
+from tests.factories import make_record
+load_reference_data()
+tay = EthnicGroup.objects.get(code="02")
+for title in {titles!r}:
+    make_record(title_vi=title, groups=[tay])
+"""
+
+
+class Instance:
+    def __init__(self, name: str, folder: Path, template: Path):
+        self.name = name
+        self.folder = folder
+        folder.mkdir()
+        shutil.copy(template, folder / "db.sqlite3")
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "heritage.settings.dev",
+            "DSS_DATA_DIR": str(folder),
+            "DSS_OAI_REPOSITORY_ID": f"{name}.example",
+            "DSS_SIGNING_KEY_FILE": str(folder / "ed25519.pem"),
+            "DSS_SEARCH_MEMORY_INDEX": "0",
+        }
+        self.server = None
+
+    def manage(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess:
+        done = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+        if ok:
+            assert done.returncode == 0, done.stderr[-2000:]
+        return done
+
+    def shell(self, code: str) -> str:
+        return self.manage("shell", "-c", code).stdout
+
+    def serve(self) -> str:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        self.base = f"http://127.0.0.1:{port}"
+        self.env["WAGTAILADMIN_BASE_URL"] = self.base
+        self.server = subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"{self.base}/oai?verb=Identify", timeout=5).read()
+                return self.base
+            except OSError:
+                time.sleep(0.5)
+        raise AssertionError(f"{self.name} did not start")
+
+    def stop(self):
+        if self.server is not None:
+            self.server.terminate()
+            self.server.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def instances(tmp_path_factory):
+    root = tmp_path_factory.mktemp("instances")
+    template = root / "migrated"
+    template.mkdir()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "heritage.settings.dev"}
+    env["DSS_DATA_DIR"] = str(template)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput"],
+        cwd=ROOT, env=env, check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    province = Instance("lao-cai", root / "province", template / "db.sqlite3")
+    national = Instance("trung-uong", root / "national", template / "db.sqlite3")
+    neighbour = Instance("ha-giang", root / "neighbour", template / "db.sqlite3")
+    titles = ["Lễ hội Lồng Tồng", "Hát then", "Khèn Mông"]
+    province.shell(SEED.format(titles=titles))
+    national.shell(SEED.format(titles=[]))
+    neighbour.shell(SEED.format(titles=[]))
+    province.serve()
+    public = province.manage("generate_signing_key").stdout.strip().splitlines()[-1]
+    peer = (
+        "from archive.models import Peer; Peer.objects.create(label='lao-cai', "
+        f"name='Lào Cai', base_url='{province.base}/oai', public_key='{public}')"
+    )
+    national.shell(peer)
+    neighbour.shell(peer)
+    yield province, national, neighbour, root
+    province.stop()
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=30) as answer:
+        return answer.read().decode("utf-8")
+
+
+def _held(instance) -> list[str]:
+    out = instance.shell(
+        "import json; from archive.models import HarvestedRecord as H; "
+        "print(json.dumps(sorted(H.objects.values_list('record__title', flat=True))))"
+    )
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def test_harvest_then_changes_then_neighbour(instances):
+    province, national, neighbour, _root = instances
+    first = national.manage("harvest", "lao-cai", "--json")
+    assert json.loads(first.stdout.strip().splitlines()[-1])["created"] == 3
+    assert _held(national) == sorted(["Lễ hội Lồng Tồng", "Hát then", "Khèn Mông"])
+    time.sleep(1.1)  # OAI datestamps are whole seconds
+    province.shell(
+        "from archive.models import RecordPage as R\n"
+        "p = R.objects.get(title='Hát then').specific\n"
+        "p.title = p.title_vi = 'Hát then Tày'\n"
+        "p.save_revision().publish()\n"
+        "R.objects.get(title='Khèn Mông').specific.delete()\n"
+    )
+    again = json.loads(national.manage("harvest", "lao-cai", "--json").stdout.splitlines()[-1])
+    assert again["deleted"] == 1 and again["complete"]
+    assert _held(national) == sorted(["Lễ hội Lồng Tồng", "Hát then Tày"])
+    # The aggregator's page of the copy shows the edit and names its source.
+    national.serve()
+    try:
+        url = national.shell(
+            "from archive.models import RecordPage as R; "
+            "print(R.objects.get(title='Hát then Tày').url)"
+        )
+        page = _get(national.base + url.strip().splitlines()[-1])
+        assert "Hát then Tày" in page and "lao-cai" in page.lower()
+    finally:
+        national.stop()
+    # Province to province: the neighbour harvests the first province too.
+    neighbour.manage("harvest", "lao-cai")
+    assert _held(neighbour) == sorted(["Lễ hội Lồng Tồng", "Hát then Tày"])
+
+
+def test_signed_bundle_and_report_and_a_tampered_copy(instances):
+    province, national, _neighbour, root = instances
+    bundle = root / "bundle.json"
+    province.manage("export_bundle", str(bundle))
+    applied = national.manage("import_bundle", str(bundle), "--from", "lao-cai")
+    # The same records the harvest brought (commands speak the site's language, vi).
+    assert "lao-cai" in applied.stdout and len(_held(national)) == 2
+    tampered = root / "tampered.json"
+    tampered.write_text(bundle.read_text(encoding="utf-8").replace("Hát then Tày", "Giả"))
+    refused = national.manage("import_bundle", str(tampered), "--from", "lao-cai", ok=False)
+    assert refused.returncode != 0 and "lao-cai" in refused.stderr
+    assert "Giả" not in _held(national)
+    report = root / "report.json"
+    period = time.strftime("%Y-%m", time.gmtime())
+    province.manage("send_report", str(report), "--period", period)
+    national.manage("import_bundle", str(report), "--from", "lao-cai")
+    kept = national.shell(
+        "from archive.models import ReceivedReport as R; r = R.objects.get(); "
+        "print(r.peer.label, r.period, r.totals['records'])"
+    )
+    assert kept.strip().splitlines()[-1] == f"lao-cai {period} 2"
+
+
+def test_a_unit_rename_goes_down_after_the_diff(instances):
+    province, national, _neighbour, root = instances
+    national.shell(
+        "from archive.models import Province as P; "
+        "P.objects.filter(name='Lào Cai').update(name='Lào Cai (tỉnh mới)')"
+    )
+    national.manage("publish_reference_data", str(root / "reference"))
+    shown = province.manage("pull_reference_data", str(root / "reference")).stdout
+    assert "“Lào Cai”" in shown and "“Lào Cai (tỉnh mới)”" in shown
+    province.manage("pull_reference_data", str(root / "reference"), "--apply")
+    name = province.shell(
+        "from archive.models import Province as P; print(P.objects.filter(name__startswith="
+        "'Lào Cai').values_list('name', flat=True).get())"
+    )
+    assert name.strip().splitlines()[-1] == "Lào Cai (tỉnh mới)"
