@@ -1,11 +1,19 @@
 import pytest
 from django.test import TestCase
+from django.utils import translation
 
 from archive.models import Peer
 from heritage.site_setup import ensure_site_tree
 
 from . import peer_server
 from .peer_server import Rec
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The sentences are checked in English (other tests may leave Vietnamese active)."""
+    with translation.override("en"):
+        yield
 
 
 def ids(prefix, n, start=1):
