@@ -10,6 +10,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from archive.exchange.bundles import canonical, public_key_text
 from archive.models import HarvestedRecord, Peer, RecordPage
@@ -18,9 +19,11 @@ from tests.factories import make_group, make_record
 pytestmark = pytest.mark.django_db
 
 
-def _run(*args):
+def _run(*args, lang="en"):
+    """The command's output in ``lang`` (the sentences are checked in English)."""
     out = StringIO()
-    call_command(*args, stdout=out)
+    with translation.override(lang):
+        call_command(*args, stdout=out)
     return out.getvalue()
 
 
@@ -122,11 +125,9 @@ def test_an_unknown_sender_is_refused(signed):
 
 
 def test_the_refusal_is_said_in_vietnamese_too(signed, settings):
-    from django.utils import translation
-
     bundle, _peer = signed
     bundle.write_text("{}")
-    with translation.override("vi"), pytest.raises(CommandError) as refused:
-        _run("import_bundle", str(bundle), "--from", "lao-cai")
+    with pytest.raises(CommandError) as refused:
+        _run("import_bundle", str(bundle), "--from", "lao-cai", lang="vi")
     assert str(refused.value)
     assert not HarvestedRecord.objects.exists()

@@ -18,9 +18,11 @@ from tests.factories import make_record
 pytestmark = pytest.mark.django_db
 
 
-def _run(*args):
+def _run(*args, lang="en"):
+    """The command's output in ``lang`` (the sentences are checked in English)."""
     out = StringIO()
-    call_command(*args, stdout=out)
+    with translation.override(lang):
+        call_command(*args, stdout=out)
     return out.getvalue()
 
 
@@ -60,8 +62,7 @@ def test_a_unit_rename_is_shown_then_applied(reference, tmp_path):
     shown = _run("pull_reference_data", source)
     assert "“Cao Bằng” → “Cao Bằng (mới)”" in shown and "--apply" in shown
     assert Province.objects.get(pk=cao_bang.pk).name == "Cao Bằng"  # nothing applied yet
-    with translation.override("vi"):
-        assert "Cao Bằng (mới)" in _run("pull_reference_data", source)
+    assert "Cao Bằng (mới)" in _run("pull_reference_data", source, lang="vi")
     _run("pull_reference_data", source, "--apply")
     assert Province.objects.get(pk=cao_bang.pk).name == "Cao Bằng (mới)"
     assert list(RecordPage.objects.get(pk=record.pk).provinces.all()) == [cao_bang]

@@ -9,7 +9,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from archive.models import Peer, ReceivedReport
 from tests.factories import make_group, make_record, make_user
@@ -17,9 +17,11 @@ from tests.factories import make_group, make_record, make_user
 pytestmark = pytest.mark.django_db
 
 
-def _run(*args):
+def _run(*args, lang="en"):
+    """The command's output in ``lang`` (the sentences are checked in English)."""
     out = StringIO()
-    call_command(*args, stdout=out)
+    with translation.override(lang):
+        call_command(*args, stdout=out)
     return out.getvalue()
 
 
