@@ -4,27 +4,17 @@ sentence and nothing is applied."""
 
 import base64
 import json
-from io import StringIO
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import translation
 
 from archive.exchange.bundles import canonical, public_key_text
 from archive.models import HarvestedRecord, Peer, RecordPage
 from tests.factories import make_group, make_record
+from tests.support.commands import command_output as _run
 
 pytestmark = pytest.mark.django_db
-
-
-def _run(*args, lang="en"):
-    """The command's output in ``lang`` (the sentences are checked in English)."""
-    out = StringIO()
-    with translation.override(lang):
-        call_command(*args, stdout=out)
-    return out.getvalue()
 
 
 @pytest.fixture

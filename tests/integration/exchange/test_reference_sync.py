@@ -3,27 +3,17 @@ differences (vi/en) before applying; applying renames units and groups in place 
 retags a merged unit's records to the unit that absorbed it."""
 
 import json
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import translation
 
 from archive.models import EthnicGroup, FormerProvince, Province, RecordPage
 from archive.services.queries import records_in_province_q
 from archive.services.reference_data import load_reference_data
 from tests.factories import make_record
+from tests.support.commands import command_output as _run
 
 pytestmark = pytest.mark.django_db
-
-
-def _run(*args, lang="en"):
-    """The command's output in ``lang`` (the sentences are checked in English)."""
-    out = StringIO()
-    with translation.override(lang):
-        call_command(*args, stdout=out)
-    return out.getvalue()
 
 
 @pytest.fixture

@@ -4,25 +4,16 @@ national archive checks the signature, keeps the report and lists it with totals
 import csv
 import io
 import json
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from archive.models import Peer, ReceivedReport
 from tests.factories import make_group, make_record, make_user
+from tests.support.commands import command_output as _run
 
 pytestmark = pytest.mark.django_db
-
-
-def _run(*args, lang="en"):
-    """The command's output in ``lang`` (the sentences are checked in English)."""
-    out = StringIO()
-    with translation.override(lang):
-        call_command(*args, stdout=out)
-    return out.getvalue()
 
 
 @pytest.fixture
