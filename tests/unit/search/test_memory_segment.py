@@ -10,7 +10,7 @@ from search.memory.segment import DocRow, Segment
 def row(pk, title, names="", body="", transcript="", facets=()):
     return DocRow(
         pk=pk,
-        stamp="t",
+        stamp=1,
         fields=(index_text(title), index_text(names), index_text(body), index_text(transcript)),
         sort_title=index_text(title),
         facets=tuple(facets),
