@@ -31,3 +31,27 @@ def manage(env, *args, **kwargs):
         check=True,
         **kwargs,
     )
+
+
+def start_worker(env, *extra: str, stdout=subprocess.DEVNULL) -> subprocess.Popen:
+    """A real task worker on every queue, polling fast, in a session of its own (so a test
+    can kill it and whatever it started with one signal)."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "manage.py",
+            "db_worker",
+            "--queue-name",
+            "*",
+            "--no-reload",
+            "--no-startup-delay",
+            "--interval",
+            "0.2",
+            *extra,
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=stdout,
+        stderr=subprocess.STDOUT if stdout is not subprocess.DEVNULL else subprocess.DEVNULL,
+        start_new_session=True,
+    )

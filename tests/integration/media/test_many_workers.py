@@ -28,7 +28,8 @@ from PIL import Image
 from media_pipeline.models import DerivativeFile, MediaAsset, ProcessingJob
 from media_pipeline.services.sweep import LOST_WORKER
 
-ROOT = Path(__file__).resolve().parents[3]
+from .live_site import ROOT, start_worker
+
 PG_URL = os.environ.get("PG_TEST_URL", "postgres://postgres@127.0.0.1:5432/dss")
 WORKERS, JOBS, KILLS = 4, 50, 20
 FFMPEG = ["ffmpeg", "-hide_banner", "-nostdin", "-v", "error", "-y"]
@@ -113,26 +114,7 @@ class Pool:
         return worker_id
 
     def _popen(self, worker_id: str, log) -> subprocess.Popen:
-        return subprocess.Popen(
-            [
-                sys.executable,
-                "manage.py",
-                "db_worker",
-                "--queue-name",
-                "*",
-                "--no-reload",
-                "--no-startup-delay",
-                "--interval",
-                "0.2",
-                "--worker-id",
-                worker_id,
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        return start_worker(self.env, "--worker-id", worker_id, stdout=log)
 
     def kill(self, worker_id: str) -> None:
         proc = self.procs.pop(worker_id)

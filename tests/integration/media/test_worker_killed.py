@@ -7,8 +7,6 @@ import json
 import os
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -17,28 +15,7 @@ import pytest
 from media_pipeline.services.sweep import LOST_WORKER
 from tests.support import media_samples
 
-from .live_site import ROOT, manage, site_env
-
-
-def start_worker(env) -> subprocess.Popen:
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "manage.py",
-            "db_worker",
-            "--queue-name",
-            "*",
-            "--no-reload",
-            "--no-startup-delay",
-            "--interval",
-            "0.2",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+from .live_site import manage, site_env, start_worker
 
 
 def job_state(db: Path):
