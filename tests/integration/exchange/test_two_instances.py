@@ -1,7 +1,9 @@
 """Two (three) instances of the project as real processes, each with its own SQLite
 database and data folder: a province (served by runserver), the national aggregator and
 a second province (commands). The aggregator harvests the province over HTTP, then its
-edit and deletion; a second province harvests the first; the province pushes a signed
+edit, deletion, restriction and consent withdrawal, and its search, pages, sitemap and OAI
+show them (its task worker runs a batch after each harvest, as in production); a second
+province harvests the first; the province pushes a signed
 bundle and a report, a tampered copy is refused; the aggregator publishes a unit rename
 that the province sees, then applies."""
 
@@ -14,6 +16,8 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -31,6 +35,32 @@ tay = EthnicGroup.objects.get(code="02")
 for title in {titles!r}:
     make_record(title_vi=title, groups=[tay])
 """
+# The singer of "Hát ví" consented to the public web; she withdraws it after the first harvest.
+SINGER = """
+from datetime import date
+from archive.models import Person, RecordContributor, RecordPage
+from archive.services import consent
+song = RecordPage.objects.get(title="Hát ví")
+singer = Person.objects.create(name="Bà Lý Thị Ví")
+RecordContributor.objects.create(record=song, person=singer, role="singer")
+consent.consent(singer, scopes=["archive", "public_web"], on=date(2024, 1, 1), record=song)
+"""
+CHANGES = """
+from datetime import date
+from archive.models import Person, RecordPage as R
+from archive.services import consent
+p = R.objects.get(title="Hát then").specific
+p.title = p.title_vi = "Hát then Tày"
+p.save_revision().publish()
+R.objects.get(title="Khèn Mông").specific.delete()
+closed = R.objects.get(title="Múa xòe").specific
+closed.access_level = "closed"
+closed.save_revision().publish()
+singer = Person.objects.get(name="Bà Lý Thị Ví")
+song = R.objects.get(title="Hát ví")
+consent.withdraw(singer, scopes=["public_web"], on=date(2025, 1, 1), record=song)
+"""
+GONE = ["Khèn Mông", "Múa xòe", "Hát ví"]
 
 
 class Instance:
@@ -65,6 +95,11 @@ class Instance:
     def shell(self, code: str) -> str:
         return self.manage("shell", "-c", code).stdout
 
+    def run_worker(self) -> None:
+        """What the instance's task worker would do next: every queued task (the search
+        index and page-cache updates a harvest enqueues), then exit."""
+        self.manage("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay")
+
     def serve(self) -> str:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
@@ -85,7 +120,7 @@ class Instance:
                 return self.base
             except OSError:
                 time.sleep(0.5)
-        raise AssertionError(f"{self.name} did not start")
+        raise AssertionError(f"{self.name} did not answer /oai within 60 s at {self.base}")
 
     def stop(self):
         if self.server is not None:
@@ -107,8 +142,8 @@ def instances(tmp_path_factory):
     province = Instance("lao-cai", root / "province", template / "db.sqlite3")
     national = Instance("trung-uong", root / "national", template / "db.sqlite3")
     neighbour = Instance("ha-giang", root / "neighbour", template / "db.sqlite3")
-    titles = ["Lễ hội Lồng Tồng", "Hát then", "Khèn Mông"]
-    province.shell(SEED.format(titles=titles))
+    titles = ["Lễ hội Lồng Tồng", "Hát then", "Khèn Mông", "Múa xòe", "Hát ví"]
+    province.shell(SEED.format(titles=titles) + SINGER)
     national.shell(SEED.format(titles=[]))
     neighbour.shell(SEED.format(titles=[]))
     province.serve()
@@ -136,36 +171,80 @@ def _held(instance) -> list[str]:
     return json.loads(out.strip().splitlines()[-1])
 
 
+def _harvest(instance) -> dict:
+    done = instance.manage("harvest", "lao-cai", "--json")
+    instance.run_worker()
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as answer:
+            return answer.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def _search(base: str, words: str) -> list[str]:
+    query = urllib.parse.urlencode({"q": words, "lang": "vi"})
+    return [r["title"] for r in json.loads(_get(f"{base}/api/v1/search?{query}"))["results"]]
+
+
 def test_harvest_then_changes_then_neighbour(instances):
     province, national, neighbour, _root = instances
-    first = national.manage("harvest", "lao-cai", "--json")
-    assert json.loads(first.stdout.strip().splitlines()[-1])["created"] == 3
-    assert _held(national) == sorted(["Lễ hội Lồng Tồng", "Hát then", "Khèn Mông"])
-    time.sleep(1.1)  # OAI datestamps are whole seconds
-    province.shell(
-        "from archive.models import RecordPage as R\n"
-        "p = R.objects.get(title='Hát then').specific\n"
-        "p.title = p.title_vi = 'Hát then Tày'\n"
-        "p.save_revision().publish()\n"
-        "R.objects.get(title='Khèn Mông').specific.delete()\n"
+    first = _harvest(national)
+    assert first["created"] == 5
+    everything = ["Lễ hội Lồng Tồng", "Hát then", "Khèn Mông", "Múa xòe", "Hát ví"]
+    assert _held(national) == sorted(everything)
+    before = json.loads(
+        national.shell(
+            "import json; from archive.models import HarvestedRecord as H; print(json.dumps("
+            "{h.record.title: h.record.url for h in H.objects.select_related('record')}))"
+        ).splitlines()[-1]
     )
-    again = json.loads(national.manage("harvest", "lao-cai", "--json").stdout.splitlines()[-1])
-    assert again["deleted"] == 1 and again["complete"]
-    assert _held(national) == sorted(["Lễ hội Lồng Tồng", "Hát then Tày"])
-    # The aggregator's page of the copy shows the edit and names its source.
+    national.serve()
+    try:  # so that "gone from search" below means removed, not never indexed
+        for title in GONE:
+            assert title in _search(national.base, title), f"{title} not found after harvest"
+    finally:
+        national.stop()
+    time.sleep(1.1)  # OAI datestamps are whole seconds
+    province.shell(CHANGES)
+    # At the province itself, the restricted and the withdrawn records are now reported
+    # as deleted by its OAI (with the deleted one), so harvesters remove them too.
+    listed = _get(f"{province.base}/oai?verb=ListIdentifiers&metadataPrefix=oai_dc")
+    assert listed.count('status="deleted"') == 3, listed
+
+    again = _harvest(national)
+    assert again["complete"] and again["deleted"] == 3 and again["updated"] >= 1, again
+    kept = ["Lễ hội Lồng Tồng", "Hát then Tày"]
+    assert _held(national) == sorted(kept)
+
+    # The aggregator, served with what its worker left: search, pages, sitemap, OAI.
     national.serve()
     try:
-        url = national.shell(
-            "from archive.models import RecordPage as R; "
-            "print(R.objects.get(title='Hát then Tày').url)"
-        )
-        page = _get(national.base + url.strip().splitlines()[-1])
+        found = _search(national.base, "Hát then Tày")
+        assert "Hát then Tày" in found, f"the edited copy is not found by search: {found}"
+        for title in GONE:
+            assert title not in _search(national.base, title), f"{title} still found"
+        page = _get(national.base + before["Hát then"])
         assert "Hát then Tày" in page and "lao-cai" in page.lower()
+        for title in GONE:
+            code = _status(national.base + before[title])
+            assert code in (404, 410), f"the page of {title} answers {code}"
+        sitemap = _get(f"{national.base}/vi/sitemap.xml")
+        assert before["Hát then"] in sitemap and before["Lễ hội Lồng Tồng"] in sitemap
+        for title in GONE:
+            assert before[title] not in sitemap, f"{title} still in the sitemap"
+        own = _get(f"{national.base}/oai?verb=ListRecords&metadataPrefix=oai_dc")
+        assert "Hát then Tày" in own
+        for title in GONE:
+            assert title not in own, f"{title} still in the aggregator's OAI"
     finally:
         national.stop()
     # Province to province: the neighbour harvests the first province too.
-    neighbour.manage("harvest", "lao-cai")
-    assert _held(neighbour) == sorted(["Lễ hội Lồng Tồng", "Hát then Tày"])
+    _harvest(neighbour)
+    assert _held(neighbour) == sorted(kept)
 
 
 def test_signed_bundle_and_report_and_a_tampered_copy(instances):
