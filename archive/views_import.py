@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import include, path, reverse
+from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -76,7 +77,9 @@ class ExportForm(forms.Form):
 
 
 def _language(request) -> str:
-    lang = request.GET.get("lang") or getattr(request, "LANGUAGE_CODE", "vi")
+    # The admin speaks the officer's preferred language (Wagtail activates it per request);
+    # request.LANGUAGE_CODE is the public site's choice and would ignore that preference.
+    lang = request.GET.get("lang") or translation.get_language() or "vi"
     return "en" if lang.startswith("en") else "vi"
 
 

@@ -3,6 +3,8 @@ collections and media. Called inside the batch's transaction by ``service.run_im
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_noop
 from wagtail.models import Page
 
@@ -66,6 +68,16 @@ def _free_slug(parent, wanted: str, taken: set) -> str:
 
 def apply_row(plan: RowPlan, *, user, catalogue: Catalogue, media, taken_slugs: set):
     """Create or update the record of ``plan``; return (record, media warnings)."""
+    # The untranslated ``title`` is the active language's column (modeltranslation): an
+    # officer working in English would write the Vietnamese title into ``title_en``. The
+    # record's own language is the site's, so the sheet is applied in it.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _apply_row(
+            plan, user=user, catalogue=catalogue, media=media, taken_slugs=taken_slugs
+        )
+
+
+def _apply_row(plan: RowPlan, *, user, catalogue: Catalogue, media, taken_slugs: set):
     values = _field_values(plan)
     record = plan.record
     if plan.status == "create":

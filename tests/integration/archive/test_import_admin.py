@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from archive.models import RecordPage
-from tests.factories import make_user
+from tests.factories import admin_in_english, make_user
 from tests.integration.archive.test_import_sheet import prepare_catalogue, sheet_bytes, valid_rows
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +64,12 @@ def test_upload_dry_run_then_commit_with_progress(admin_client, django_capture_o
     assert admin_client.get(report_url + "progress.json").status_code == 404
 
 
-def test_a_sheet_that_is_not_a_sheet_is_explained(admin_client):
+def test_a_sheet_that_is_not_a_sheet_is_explained(client):
+    # An officer whose admin speaks English reads the report in English.
+    admin_client = client
+    admin_client.force_login(
+        admin_in_english(make_user("boss-en", is_superuser=True, is_staff=True))
+    )
     upload = SimpleUploadedFile("notes.csv", b"just some words\n", content_type="text/csv")
     response = admin_client.post("/admin/records-import/", {"sheet": upload}, follow=True)
     assert "The sheet has no “Title (vi)” column." in response.content.decode()

@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from archive.models import RecordPage
 from tests.integration.archive.test_import_sheet import prepare_catalogue, sheet_bytes, valid_rows
@@ -14,7 +15,7 @@ from tests.integration.archive.test_import_sheet import prepare_catalogue, sheet
 pytestmark = pytest.mark.django_db
 
 
-def test_import_then_export_from_the_shell(tmp_path, capsys):
+def test_import_then_export_from_the_shell(tmp_path, capsys, django_capture_on_commit_callbacks):
     prepare_catalogue()
     rows = valid_rows(4, prefix="CMD")
     rows[1]["ethnic_groups"] = "Tay"
@@ -29,16 +30,24 @@ def test_import_then_export_from_the_shell(tmp_path, capsys):
     assert "Did you mean Tày?" in problem["message_en"] and "“Dân tộc”" in problem["message_vi"]
     assert RecordPage.objects.count() == 0
 
-    with pytest.raises(CommandError, match="1 rows were not imported"):
+    # As if committed: the search index follows saves once their transaction commits.
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        translation.override("en"),
+        pytest.raises(CommandError, match="1 rows were not imported"),
+    ):
         call_command("import_records", str(sheet))
     assert RecordPage.objects.filter(source_identifier__startswith="CMD-").count() == 3
+    # Run in English, the import still files each title in its own language.
+    assert not RecordPage.objects.filter(title_en__startswith="Bản ghi").exists()
 
     out = tmp_path / "out.xlsx"
-    call_command("export_records", str(out), "--type", "festival")
+    with translation.override("en"):
+        call_command("export_records", str(out), "--type", "festival")
     assert "1 records written" in capsys.readouterr().out
     call_command("export_records", str(tmp_path / "all.csv"), "--q", "Imported record 0")
     text = (tmp_path / "all.csv").read_text("utf-8-sig")
     assert text.count("CMD-") == 1  # "record 0" only (title_en)
 
-    with pytest.raises(CommandError, match="No such user"):
+    with translation.override("en"), pytest.raises(CommandError, match="No such user"):
         call_command("import_records", str(sheet), "--user", "nobody")
