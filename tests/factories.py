@@ -48,6 +48,17 @@ def make_record(model=CustomPage, title_vi=None, *, publish=True, groups=(), **f
     return page
 
 
+def admin_in_english(user):
+    """Wagtail's admin speaks each user's preferred language (Vietnamese by default); tests
+    that read the admin's English sentences set it, as an English-speaking officer would."""
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "en"
+    profile.save()
+    return user
+
+
 def make_user(username=None, *, groups=(), perms=(), **fields):
     User = get_user_model()
     user = User.objects.create_user(username or f"user{next(_seq)}", password="pw", **fields)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import translation
 from wagtail.models import GroupPagePermission, WorkflowPage
 
 from archive import permissions
@@ -164,7 +165,10 @@ def test_setup_roles_gives_each_role_its_rights_and_is_idempotent(roles_world):
     # Every records section goes through the review workflow.
     sections = {wp.page.slug for wp in WorkflowPage.objects.select_related("page", "workflow")}
     assert set(roles.RECORD_SECTIONS) <= sections
-    assert roles.role_label(roles.PROVINCIAL_OFFICERS) == "Provincial officer"
+    with translation.override("en"):
+        assert roles.role_label(roles.PROVINCIAL_OFFICERS) == "Provincial officer"
+    with translation.override("vi"):
+        assert roles.role_label(roles.PROVINCIAL_OFFICERS) != "Provincial officer"
 
 
 def test_setup_roles_command_puts_back_a_right_taken_by_hand(roles_world):

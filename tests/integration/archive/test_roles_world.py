@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group
 from archive.models import CustomPage, FormerProvince, Province, UnitAssignment
 from archive.services import roles
 from heritage.site_setup import ensure_site_tree
-from tests.factories import make_auth_group, make_record, make_user
+from tests.factories import admin_in_english, make_auth_group, make_record, make_user
 
 
 @dataclass
@@ -74,6 +74,7 @@ def roles_world_fixture(db):
 
 
 def login(client, user):
+    admin_in_english(user)  # the tests read the admin's English sentences
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return client
 

@@ -15,7 +15,7 @@ from archive.audit_events import record_event
 from archive.models import CustomPage, RecordPage
 from heritage.audit.actions import ACCESS_CHANGED, AUDIT_EXPORTED
 from heritage.audit.models import AuditEntry, AuditEntryRefused
-from tests.factories import make_record, make_user
+from tests.factories import admin_in_english, make_record, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +81,7 @@ def test_access_change_is_logged_with_who_and_merged_with_wagtails_publish(clien
     assert entry.detail["changed"]["access_level"] == ["public", "closed"]
 
     reader = make_user("hoi-dong", perms=READER)
-    client.force_login(reader)
+    client.force_login(admin_in_english(reader))
     rows = read_csv(client.get("/admin/audit-log/audit-log.csv", {"record": "le cap sac"}))
     actions = [row["Action code"] for row in rows]
     assert ACCESS_CHANGED in actions and "wagtail.publish" in actions
@@ -106,7 +106,7 @@ def test_officers_search_by_person_record_action_and_dates_and_export(client):
             [timezone.now() - timedelta(days=40), old.pk],
         )
 
-    client.force_login(make_user("doc", perms=READER))
+    client.force_login(admin_in_english(make_user("doc", perms=READER)))
     index = "/admin/audit-log/"
 
     def labels(**query):
