@@ -4,6 +4,7 @@ the record then shows the change on the public site."""
 
 import pytest
 
+from tests.browser.data import ensure_wagtail_root
 from tests.integration.archive.test_roles_world import build_world
 
 pytestmark = [pytest.mark.browser]
@@ -28,6 +29,7 @@ def open_more_actions(page):
 
 
 def test_officer_submits_reviewer_approves_record_goes_public(page, live_server):
+    ensure_wagtail_root()  # an earlier live-server test's flush took the migrations' rows
     world = build_world()
     record = world.records["ours"]
 

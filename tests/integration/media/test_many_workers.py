@@ -178,7 +178,7 @@ def _finished() -> int:
     return MediaAsset.objects.filter(state__in=["done", "failed", "quarantined"]).count()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # see test_oai_harvest.py
 def test_20_kills_among_4_workers_leave_one_set_of_derivatives_per_asset(tmp_path):
     _require_postgres()
     data, logs = tmp_path / "data", tmp_path / "logs"

@@ -15,11 +15,12 @@ from schemathesis.specs.openapi.checks import (
 from archive.models import LessonItem, LessonPack
 from tests.factories import make_group, make_record
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback, like every transactional test here (see test_oai_harvest.py).
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
-def api_schema(live_server, transactional_db):
+def api_schema(live_server):
     from archive.models import CustomPage, FestivalPage
 
     group = make_group("Tày", slug="tay")

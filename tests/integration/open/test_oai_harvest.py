@@ -12,10 +12,11 @@ from archive.models import RecordingPage, RecordPage
 from demo.loader import load_demo
 from tests.browser.data import ensure_wagtail_root
 
-# A live server needs committed rows. Not serialized_rollback: after another transactional
-# test's flush (content types made again, with new ids on PostgreSQL) reloading the
-# migrations' rows collides; the Wagtail root and locale are put back instead.
-pytestmark = pytest.mark.django_db(transaction=True)
+# A live server needs committed rows. Every transactional test of the database passes uses
+# serialized_rollback: its flush then leaves content types alone, and the migrations' rows
+# (Wagtail root, locale, role groups) come back for the next one. One transactional test
+# without it re-creates content types on its flush, and the next reload collides.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture

@@ -1,14 +1,11 @@
 """/open-data/ in Chromium: axe finds nothing, it fits a 360 px phone, the sizes are shown
 before download, and the ZIP downloads."""
 
-# ruff: noqa: F811  (the browser fixtures are imported, then asked for by name)
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from archive.models import FestivalPage
 from search.open_data import publish
-from tests.browser.conftest import browser, network, page  # noqa: F401  (fixtures)
 from tests.browser.data import ensure_wagtail_root
 from tests.factories import make_group, make_record
 
