@@ -8,9 +8,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import translation
 
 from archive.access import AccessLevel
 from archive.models import (
@@ -595,6 +597,13 @@ def apply_restricted_segments(home, data) -> int:
 
 @transaction.atomic
 def load_demo() -> tuple[LoadReport, list[tuple[str, str, str]]]:
+    # Untranslated fields (``title``) are the active language's columns: loading in
+    # whatever language a caller left active would write or compare the wrong column.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _load_demo()
+
+
+def _load_demo() -> tuple[LoadReport, list[tuple[str, str, str]]]:
     report = load_reference_data()
     home = ensure_site_tree()
     lookups = Lookups.build()

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.utils import translation
 from wagtail.models import PageLogEntry, Revision
 
 from archive.models import (
@@ -102,3 +103,13 @@ def test_demo_media_is_generated_attached_and_transcribed():
     asset = record.media_links.first().asset
     assert CaptionTrack.objects.filter(asset=asset, language="vi").exists()
     assert load_demo_media(limit=1) == 0  # already attached: nothing made twice
+
+
+def test_demo_loaded_again_in_english_changes_nothing():
+    """Whatever language a caller left active, the loader writes and compares the
+    Vietnamese columns (a command run from an English admin shell, a test that changed
+    language)."""
+    load_demo()
+    with translation.override("en"):
+        second, _ = load_demo()
+    assert (second.created, second.updated) == (0, 0)
