@@ -7,7 +7,6 @@ really deferred. Between batches the test waits until the time the queue was giv
 """
 
 import json
-import os
 import sqlite3
 import time
 from datetime import UTC, datetime
@@ -99,9 +98,8 @@ def ingest(env, path) -> int:
     return row["asset_id"]
 
 
-@pytest.mark.skipif(
-    os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="runs once, on SQLite"
-)
+# Its site is a SQLite file of its own whatever the pass: once is enough.
+@pytest.mark.sqlite_only
 def test_retry_waits_its_backoff_then_fails_for_good_or_succeeds(tmp_path):
     data = tmp_path / "data"
     env = site_env(data, DSS_MEDIA_RETRY_SECONDS=str(BACKOFF_S), DSS_MEDIA_MAX_ATTEMPTS="3")

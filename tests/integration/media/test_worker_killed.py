@@ -24,9 +24,8 @@ def job_state(db: Path):
     return row or (None, 0.0)
 
 
-@pytest.mark.skipif(
-    os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="runs once, on SQLite"
-)
+# Its site is a SQLite file of its own whatever the pass: once is enough.
+@pytest.mark.sqlite_only
 def test_kill_9_mid_transcode_then_restart(tmp_path):
     data = tmp_path / "data"
     env = site_env(data, DSS_MEDIA_LEASE_SECONDS="3", DSS_PUBLISHING_INTERVAL_SECONDS="1")
