@@ -12,4 +12,8 @@ def doors(Door):
         # peer shared: administrators only; signed-out visitors go to sign in, others are
         # refused. Harvested records themselves are ordinary record pages behind the gate.
         Door("exchange-coverage", lambda w, k: "/admin/exchange/coverage/", status=(302, 403)),
+        # Reports received from provinces (archive/exchange/reports_admin.py) and their CSV:
+        # administrators only, like the coverage page.
+        Door("exchange-reports", lambda w, k: "/admin/exchange/reports/", status=(302, 403)),
+        Door("exchange-reports-csv", lambda w, k: "/admin/exchange/reports.csv", status=(302, 403)),
     ]
