@@ -178,7 +178,16 @@ def upsert_page(parent, model, slug: str, values: dict, m2m: dict, inlines: dict
     for relation, (row_model, fields, rows) in inlines.items():
         current = [] if created else _inline_rows(page, relation, fields)
         if [_row_key(r) for r in rows] != current:
-            setattr(page, relation, [row_model(**dict(zip(fields, r, strict=True))) for r in rows])
+            # Rows carry their position: with ``sort_order`` left empty PostgreSQL returns
+            # them in whatever order its heap holds, and the next load sees a change.
+            setattr(
+                page,
+                relation,
+                [
+                    row_model(sort_order=order, **dict(zip(fields, r, strict=True)))
+                    for order, r in enumerate(rows)
+                ],
+            )
             changed = True
     if created:
         parent.add_child(instance=page)

@@ -102,15 +102,18 @@ def _apply_row(plan: RowPlan, *, user, catalogue: Catalogue, media, taken_slugs:
         record.subjects.set(plan.relations["subjects"], clear=True)
     if "vernacular_titles" in plan.relations:
         record.vernacular_titles = [
-            VernacularTitle(text=t, language=lang, script=script)
-            for t, lang, script in plan.relations["vernacular_titles"]
+            VernacularTitle(text=t, language=lang, script=script, sort_order=order)
+            for order, (t, lang, script) in enumerate(plan.relations["vernacular_titles"])
         ]
     if "protocols" in plan.relations:
-        record.protocol_links = [RecordProtocol(protocol=p) for p in plan.relations["protocols"]]
+        record.protocol_links = [
+            RecordProtocol(protocol=p, sort_order=order)
+            for order, p in enumerate(plan.relations["protocols"])
+        ]
     if "contributors" in plan.relations:
         record.contributors = [
-            RecordContributor(person=_person(name, catalogue), role=role)
-            for role, name in plan.relations["contributors"]
+            RecordContributor(person=_person(name, catalogue), role=role, sort_order=order)
+            for order, (role, name) in enumerate(plan.relations["contributors"])
         ]
     if plan.status == "create":
         record.save()  # a new draft: nothing is public yet

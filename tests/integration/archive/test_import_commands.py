@@ -51,3 +51,29 @@ def test_import_then_export_from_the_shell(tmp_path, capsys, django_capture_on_c
 
     with translation.override("en"), pytest.raises(CommandError, match="No such user"):
         call_command("import_records", str(sheet), "--user", "nobody")
+
+
+def test_imported_lists_keep_the_sheet_order(tmp_path):
+    """Contributors, vernacular titles and protocols come back in the order the sheet gave
+    (unnumbered rows came back from PostgreSQL in heap order, and exports reshuffled)."""
+    prepare_catalogue()
+    from archive.models import Protocol
+
+    Protocol.objects.create(name_vi="Quy ước thứ hai", name_en="Second", kind="registered")
+    row = valid_rows(1, prefix="ORD")[0]
+    row.update(
+        contributors="recorder:Người Ghi; speaker:Người Nói; singer:Người Hát",
+        vernacular_titles="tyz:Latn:Then một; tyz:Latn:Then hai",
+        protocols="Quy ước thứ hai; Quy ước nhập",
+    )
+    sheet = tmp_path / "thu-tu.csv"
+    sheet.write_bytes(sheet_bytes([row]))
+    call_command("import_records", str(sheet))
+    record = RecordPage.objects.get(source_identifier="ORD-0000")
+    # Numbered, not left to the database's heap order.
+    assert [c.sort_order for c in record.contributors.all()] == [0, 1, 2]
+    people = [c.person.name for c in record.contributors.all()]
+    assert people == ["Người Ghi", "Người Nói", "Người Hát"]
+    assert [t.text for t in record.vernacular_titles.all()] == ["Then một", "Then hai"]
+    names = [link.protocol.name_vi for link in record.protocol_links.all()]
+    assert names == ["Quy ước thứ hai", "Quy ước nhập"]
