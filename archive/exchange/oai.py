@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -44,6 +45,7 @@ class HarvestedItem:
     accession: str = ""
     original_url: str = ""
     rights: list = field(default_factory=list)
+    media_urls: list = field(default_factory=list)
 
 
 @dataclass
@@ -125,7 +127,18 @@ def _item(node) -> HarvestedItem:
                 item.original_url = text
         elif name == "rights":
             item.rights.append(text)
+        elif name == "relation" and is_web_link(text) and text not in item.media_urls:
+            # Our OAI gives each public media file as a dc:relation link; it is only ever linked
+            # from the copy's page, never fetched or copied.
+            item.media_urls.append(text)
     return item
+
+
+def is_web_link(text: str) -> bool:
+    """An absolute http(s) address with a host: nothing else (javascript:, data:, a
+    relative path) may become a link on our pages."""
+    parts = urlsplit(text)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in text
 
 
 _XSI = "http://www.w3.org/2001/XMLSchema-instance"

@@ -1,7 +1,8 @@
 """oai_dc and OLAC descriptions of one record, as lxml elements.
 
 Both say the same things (titles in Vietnamese, English and the community's language,
-summaries, groups, places, date, type, rights, the permanent link); OLAC adds, for
+summaries, groups, places, date, type, rights, the permanent link, and ``dc:relation``
+links to the public web copies of its media at ``/files/``); OLAC adds, for
 language recordings, the language as ISO 639-3 codes (``dc:language`` and
 ``dc:subject`` with ``xsi:type="olac:language"``), the linguistic type and the discourse
 type. Contributors are left out: people's names are not published through harvesting."""
@@ -9,6 +10,7 @@ type. Contributors are left out: people's names are not published through harves
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 from lxml import etree
 
@@ -58,9 +60,10 @@ class Related:
     language: str = ""  # recordings: ISO 639-3
     genre: str = ""
     translated: bool = False
+    media: list = field(default_factory=list)  # /files/ paths of public web copies
 
 
-def load_related(records) -> dict[int, Related]:
+def load_related(records, *, media: bool = False) -> dict[int, Related]:
     from archive.languages import bcp47
     from archive.models import RecordingPage, RecordPage, RecordTag, VernacularTitle
 
@@ -96,7 +99,45 @@ def load_related(records) -> dict[int, Related]:
         extra = related[pk]
         extra.language, extra.genre = (language or "").strip().lower(), genre
         extra.translated = bool(translation_vi or translation_en)
+    if media:
+        for pk, path in public_media_paths(ids):
+            related[pk].media.append(path)
     return related
+
+
+def public_media_paths(record_ids) -> list[tuple[int, str]]:
+    """(record id, /files/ path) of the web copy of each processed asset of the records
+    that the anonymous gate lets through (``visible_assets(None)``: media under a protocol
+    of its own is left out), in the record's order; two queries for a page of records.
+    Only a link: harvesters play the media at its source, they never receive our bytes
+    another way."""
+    from django.urls import reverse
+
+    from media_pipeline.access import visible_assets
+    from media_pipeline.models import AssetState, DerivativeFile, RecordMedia
+    from media_pipeline.presentation import AUDIO_ORDER, VIDEO_ORDER
+
+    links = list(
+        RecordMedia.objects.filter(
+            record_id__in=record_ids,
+            asset__state=AssetState.DONE,
+            asset__in=visible_assets(None),
+        )
+        .order_by("record_id", "sort_order")
+        .values_list("record_id", "asset_id", "asset__type")
+    )
+    made: dict[int, set[str]] = {}
+    for asset_id, name in DerivativeFile.objects.filter(
+        asset_id__in=[asset_id for _pk, asset_id, _type in links]
+    ).values_list("asset_id", "name"):
+        made.setdefault(asset_id, set()).add(name)
+    out = []
+    for pk, asset_id, kind in links:
+        order = VIDEO_ORDER if kind == "video" else AUDIO_ORDER
+        name = next((n for n in order if n in made.get(asset_id, ())), None)
+        if name is not None:
+            out.append((pk, reverse("media_pipeline:derivative", args=[asset_id, name])))
+    return out
 
 
 def _w3cdtf(record) -> str:
@@ -139,6 +180,8 @@ def _statements(record, permalink: str, rel: Related):
     out.append(("rights", record.rights_statement, {}))
     if record.licence_url:
         out.append(("rights", record.licence_url, {}))
+    # Public media as links to play at the source (archive/exchange/oai.py reads them).
+    out += [("relation", urljoin(permalink, path), {}) for path in rel.media]
     return out
 
 

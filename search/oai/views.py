@@ -120,7 +120,7 @@ def _public_records(rows, with_metadata: bool) -> dict:
     if not with_metadata:
         return {pk: None for pk in records.values_list("pk", flat=True)}
     records = list(records.defer("body_vi", "body_en", "body"))
-    related = metadata.load_related(records)
+    related = metadata.load_related(records, media=True)
     for record in records:
         record.oai_related = related[record.pk]
     return {record.pk: record for record in records}
