@@ -3,17 +3,21 @@ service) for what this visitor may see, and answers through ``answers``."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 from django.http import Http404
 from django.utils import translation
+from django.utils.translation import gettext as _
 from ninja import Query
 
+from ..oai.sets import set_exists
 from ..service import DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE, search
 from ..views import _RAW_LIMIT, filters_from
+from . import changes as feed
 from . import describe, schemas
 from .answers import answer
-from .site import api, throttle
+from .site import Refused, api, throttle
 
 Lang = Literal["vi", "en"]
 ERRORS = {400: schemas.Error, 404: schemas.Error, 429: schemas.Error}
@@ -114,3 +118,36 @@ def calendar(request, lang: Lang = "vi", page: int = PageNo):
     """The festival calendar: festivals this visitor may see and their next occurrences."""
     throttle(request)
     return answer(request, describe.festivals(request.user, lang, page))
+
+
+@api.get("/changes", response=_responses(schemas.ChangeList), tags=["harvest"])
+def changes(
+    request,
+    since: datetime | None = None,
+    set: str = "",
+    cursor: str = "",
+    page_size: int = Query(feed.DEFAULT_PAGE_SIZE, ge=1, le=feed.MAX_PAGE_SIZE),
+    lang: Lang = "vi",
+):
+    """What changed after `since` (exclusive; everything without it), oldest first, for
+    harvesters: each record's identifier (as OAI-PMH names it), datestamp, whether it is
+    deleted (deleted, restricted or withdrawn count alike) and, if not, its description.
+    Follow `next` (a cursor that carries `since` and `set`) until it is null. Public
+    records only, whoever asks; records harvested from other archives are left out."""
+    throttle(request)
+    with translation.override(lang):
+        if cursor and (since is not None or set):
+            raise Refused(_("A cursor already carries since and set: send it alone."))
+        if set and not set_exists(set):
+            raise Refused(_("No set has this spec."))
+        try:
+            payload = feed.changes(
+                request.build_absolute_uri("/"),
+                since=since,
+                set_spec=set,
+                cursor=cursor,
+                page_size=page_size,
+            )
+        except feed.BadCursor:
+            raise Refused(_("The cursor is not valid; start the list again from since.")) from None
+    return answer(request, payload)

@@ -194,3 +194,37 @@ class LessonPackPage(Page):
 
 class FestivalPage(Page):
     results: list[Festival]
+
+
+class ChangeRights(Schema):
+    statement: str  # a rightsstatements.org URI
+    licence_url: str
+
+
+class ChangedRecord(Schema):
+    type: str  # festival, custom or recording
+    title: Localised
+    vernacular_titles: list[VernacularTitle]
+    summary: Localised
+    ethnic_groups: list[str]  # Vietnamese names
+    subjects: list[str]
+    places: list[str]  # locality, then current and former units
+    date: str  # W3CDTF (YYYY, YYYY-MM, YYYY-MM-DD) or ""
+    language: str  # recordings: ISO 639-3
+    rights: ChangeRights
+    permalink: str
+    media: list[str]  # public web copies, to play at the source
+
+
+class Change(Schema):
+    identifier: str  # as OAI-PMH names the record: oai:<repository>:<accession>
+    accession: str
+    datestamp: str  # UTC, whole seconds
+    deleted: bool
+    sets: list[str]
+    record: ChangedRecord | None  # None when deleted
+
+
+class ChangeList(Schema):
+    results: list[Change]
+    next: str | None  # the cursor of the next page; None at the end of the list

@@ -31,6 +31,10 @@ class RateLimited(Exception):
     pass
 
 
+class Refused(Exception):
+    """A 400 whose sentence (already translated) says what to do instead."""
+
+
 def throttle(request) -> None:
     """One shared budget per address for the whole API (``DSS_API_RATE_PER_MINUTE``)."""
     if not allow("api", request, settings.DSS_API_RATE_PER_MINUTE):
@@ -68,6 +72,11 @@ def _too_many(request, exc):
         response = _error(request, _("Too many requests. Please wait a minute and try again."), 429)
     response["Retry-After"] = "60"
     return response
+
+
+@api.exception_handler(Refused)
+def _refused(request, exc):
+    return _error(request, str(exc), 400)
 
 
 @api.exception_handler(HttpError)
