@@ -43,6 +43,7 @@ class SearchResult:
     provinces: list[str]
     segments: list[Segment] = field(default_factory=list)
     title_lang: str = "vi"
+    source: str = ""  # the archive a harvested record was shared by ("" for our own)
 
 
 @dataclass
@@ -171,6 +172,8 @@ _INDEX_ONLY = (
 
 
 def build_results(ids: Sequence[int], parsed: ParsedQuery, lang: str) -> list[SearchResult]:
+    from archive.services.harvested import source_names
+
     from .labels import value_labels
 
     if not ids:
@@ -190,6 +193,7 @@ def build_results(ids: Sequence[int], parsed: ParsedQuery, lang: str) -> list[Se
             labels.get(facet, {}).get(value, value)
         )
     urls = page_urls(ids, lang)
+    sources = source_names(ids)  # harvested records name their source: one query
     results = []
     for pk in ids:
         doc = docs.get(pk)
@@ -209,6 +213,7 @@ def build_results(ids: Sequence[int], parsed: ParsedQuery, lang: str) -> list[Se
                 provinces=sorted(per_doc.get(pk, {}).get("province", [])),
                 segments=matching_segments(doc.segments, parsed.terms),
                 title_lang=title_lang,
+                source=sources.get(pk, ""),
             )
         )
     return results

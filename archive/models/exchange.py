@@ -19,7 +19,10 @@ class PeerProtocol(models.TextChoices):
 
 
 class Peer(models.Model):
-    """Another instance (a province, or the national aggregator) we harvest records from."""
+    """Another instance (a province, or the national aggregator) we harvest records from.
+
+    Its media always stays at its own site: a harvested record links to it
+    (``HarvestedRecord.media_urls``) and nothing is copied here."""
 
     label = models.SlugField(
         _("label"),
@@ -47,11 +50,6 @@ class Peer(models.Model):
         blank=True,
         help_text=_("Ed25519 public key (PEM or raw base64) that signs its bundles."),
     )
-    allow_media_copy = models.BooleanField(
-        _("copy media when the licence allows it"),
-        default=False,
-        help_text=_("Otherwise media stays at the source and is only linked."),
-    )
 
     # The last successful point: the highest datestamp of a harvest that completed.
     last_datestamp = models.DateTimeField(_("harvested up to"), null=True, editable=False)
@@ -67,9 +65,7 @@ class Peer(models.Model):
         FieldPanel("base_url"),
         FieldRowPanel([FieldPanel("protocol"), FieldPanel("set_spec"), FieldPanel("since")]),
         FieldRowPanel([FieldPanel("enabled"), FieldPanel("interval_minutes")]),
-        MultiFieldPanel(
-            [FieldPanel("public_key"), FieldPanel("allow_media_copy")], heading=_("Trust")
-        ),
+        MultiFieldPanel([FieldPanel("public_key")], heading=_("Trust")),
     ]
 
     class Meta:

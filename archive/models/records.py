@@ -483,6 +483,8 @@ class RecordIndexPage(Page):
     def get_context(self, request, *args, **kwargs):
         from django.core.paginator import Paginator
 
+        from ..services.harvested import mark_sources
+
         context = super().get_context(request, *args, **kwargs)
         records = (
             RecordPage.objects.child_of(self)
@@ -490,5 +492,8 @@ class RecordIndexPage(Page):
             .order_by("title")
             .prefetch_related("ethnic_groups", "provinces")
         )
-        context["records"] = Paginator(records, 24).get_page(request.GET.get("page"))
+        page = Paginator(records, 24).get_page(request.GET.get("page"))
+        # Cards of harvested records name their source: one query for the page's rows.
+        page.object_list = mark_sources(page.object_list)
+        context["records"] = page
         return context

@@ -2,6 +2,7 @@
 
 from ..lunar import today_in_vietnam
 from ..models import CollectionPage, FestivalPage, RecordPage
+from .harvested import mark_sources
 
 
 def upcoming_festivals(user, limit: int = 6, today=None):
@@ -20,7 +21,10 @@ def home_context(page, request) -> dict:
     user = request.user
     return {
         # Cards need only the shared fields, so no .specific(): one query whatever the mix.
-        "featured": list(RecordPage.objects.visible_to(user).order_by("-first_published_at")[:6]),
+        # Harvested ones name their source (one query for the six).
+        "featured": mark_sources(
+            RecordPage.objects.visible_to(user).order_by("-first_published_at")[:6]
+        ),
         "upcoming": upcoming_festivals(user),
         "collections": CollectionPage.objects.live().order_by("title")[:6],
     }

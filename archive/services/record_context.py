@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from ..access import visible_records_q
 from ..models import RecordPage
+from .harvested import shared_by
 
 # Web copies a visitor may download when the licence allows, smallest first.
 DOWNLOADABLE = ["audio_opus", "audio_aac", "video_360p", "video_720p"]
@@ -119,6 +120,7 @@ def record_context(record: RecordPage, request) -> dict:
             d for d in record_downloads(record) if d["asset_id"] in {p.asset_id for p in media}
         ],
         "stable_url": url,
+        "shared_by": shared_by(record),
         "citation": citation(record, url, groups),
         "meta_title": record.seo_title or record.title,
         "meta_description": record.search_description
