@@ -10,6 +10,8 @@ that was public and is not any more (in the matrix: records published first and 
 protocols, privacy or expiry afterwards) may appear only as a deleted header, without
 metadata."""
 
+import re
+
 from lxml import etree
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
@@ -71,6 +73,12 @@ def doors(Door):
         expected = {_oai_identifier(world, s.key) for s in public}
         if shown != expected:
             problems.append(f"listed {sorted(shown ^ expected)} wrongly")
+        # Media links (dc:relation, issue 14): exactly the assets the anonymous gate lets
+        # through, when records are described at all.
+        linked = set(re.findall(r"/files/(\d+)/", text))
+        heard = {str(world.assets[s.key].pk) for s in SCENARIOS if "anonymous" in s.media_sees}
+        if linked - heard or (linked != heard and "<metadata>" in text):
+            problems.append(f"media links {sorted(linked ^ heard)} wrongly")
         return problems
 
     def one_record(response, text, role, scenario):
