@@ -103,6 +103,35 @@ def checksum(entry: dict) -> str:
     return hashlib.sha256(canonical(entry)).hexdigest()
 
 
+def signature_of(data: dict, key: Ed25519PrivateKey) -> str:
+    """The detached Ed25519 signature of ``data`` (its canonical JSON), in base64."""
+    return base64.b64encode(key.sign(canonical(data))).decode("ascii")
+
+
+def signature_matches(data: dict, signature, public_key: str) -> bool:
+    """Whether ``signature`` is the registered ``public_key``'s signature of ``data``."""
+    try:
+        load_public_key(public_key).verify(base64.b64decode(signature), canonical(data))
+    except (InvalidSignature, ValueError, TypeError):
+        return False
+    return True
+
+
+def registered_peer(label: str) -> Peer:
+    """The peer labelled ``label`` with a public key, or :class:`BundleRefused`."""
+    peer = Peer.objects.filter(label=label).first()
+    if peer is None:
+        raise BundleRefused(
+            _("Refused: no peer archive is labelled “%(label)s”; register the sender first.")
+            % {"label": label}
+        )
+    if not peer.public_key.strip():
+        raise BundleRefused(
+            _("Refused: no public key is registered for %(label)s.") % {"label": peer.label}
+        )
+    return peer
+
+
 def sign(kind: str, entries: list[dict], key: Ed25519PrivateKey, **extra) -> dict:
     body = {
         "format": FORMAT,
@@ -113,23 +142,14 @@ def sign(kind: str, entries: list[dict], key: Ed25519PrivateKey, **extra) -> dic
         "checksums": [checksum(e) for e in entries],
         **extra,
     }
-    body["signature"] = base64.b64encode(key.sign(canonical(body))).decode("ascii")
+    body["signature"] = signature_of(body, key)
     return body
 
 
 def read_bundle(raw: bytes, peer_label: str, kind: str) -> tuple[Peer, dict]:
     """The checked bundle from ``peer_label`` or :class:`BundleRefused`; nothing is applied
     here, so a refusal never leaves half a bundle behind."""
-    peer = Peer.objects.filter(label=peer_label).first()
-    if peer is None:
-        raise BundleRefused(
-            _("Refused: no peer archive is labelled “%(label)s”; register the sender first.")
-            % {"label": peer_label}
-        )
-    if not peer.public_key.strip():
-        raise BundleRefused(
-            _("Refused: no public key is registered for %(label)s.") % {"label": peer.label}
-        )
+    peer = registered_peer(peer_label)
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -139,16 +159,14 @@ def read_bundle(raw: bytes, peer_label: str, kind: str) -> tuple[Peer, dict]:
     signature = data.pop("signature", None)
     if not signature:
         raise BundleRefused(_("Refused: the bundle is not signed."))
-    try:
-        load_public_key(peer.public_key).verify(base64.b64decode(signature), canonical(data))
-    except (InvalidSignature, ValueError, TypeError) as exc:
+    if not signature_matches(data, signature, peer.public_key):
         raise BundleRefused(
             _(
                 "Refused: the signature does not match %(label)s's registered key "
                 "(the bundle was altered or signed by someone else)."
             )
             % {"label": peer.label}
-        ) from exc
+        )
     entries, sums = data.get("entries"), data.get("checksums")
     if not isinstance(entries, list) or [checksum(e) for e in entries] != sums:
         raise BundleRefused(_("Refused: a record's checksum does not match its content."))

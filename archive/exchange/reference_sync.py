@@ -2,6 +2,12 @@
 and former provinces as a versioned data package (datapackage.json + CSV, Frictionless
 style); a province reads it, sees what would change, and applies it.
 
+The descriptor is signed with the publishing instance's Ed25519 key (the same key and
+helpers as signed bundles, ``bundles.py``); since it holds each CSV's SHA-256, the signature
+covers the whole package. A province names the registered peer whose key must have signed
+it; an unsigned or altered package is refused and nothing is applied, unless the officer
+explicitly reads it unsigned.
+
 Applying never breaks a record: a renamed group or unit keeps its row (records follow the
 code, not the name); a unit merged into another has its records retagged to the new unit
 and its former provinces moved along, so they count under the new unit exactly as former
@@ -17,6 +23,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +31,13 @@ from django.utils.translation import gettext as _
 from ..models import EthnicGroup, FormerProvince, Province, RecordPage
 from ..services.slugs import ascii_slug
 from . import fetch
+from .bundles import (
+    BundleRefused,
+    load_private_key,
+    registered_peer,
+    signature_matches,
+    signature_of,
+)
 
 PACKAGE_NAME = "dss-reference-data"
 RESOURCES = {
@@ -66,8 +80,13 @@ def _csv(columns: list[str], rows: list[dict]) -> bytes:
 
 
 def publish(directory: Path, merged: dict[str, str] | None = None) -> str:
-    """Write the package to ``directory``; ``merged`` (code -> code) announces units that
-    were merged away. The version is the content's hash, so an unchanged package keeps it."""
+    """Write the signed package to ``directory``; ``merged`` (code -> code) announces units
+    that were merged away. The version is the content's hash, so an unchanged package keeps
+    it. Without a signing key nothing is written (:class:`ReferenceDataError`)."""
+    try:
+        key = load_private_key()
+    except BundleRefused as exc:
+        raise ReferenceDataError(str(exc)) from exc
     directory.mkdir(parents=True, exist_ok=True)
     tables = _tables()
     merged = merged or {}
@@ -94,8 +113,11 @@ def publish(directory: Path, merged: dict[str, str] | None = None) -> str:
         "name": PACKAGE_NAME,
         "version": version,
         "created": timezone.now().isoformat(),
+        "signed_by": settings.DSS_OAI_REPOSITORY_ID,
         "resources": resources,
     }
+    # Ed25519 over the canonical JSON of everything else (the per-file hashes included).
+    descriptor["signature"] = signature_of(descriptor, key)
     (directory / "datapackage.json").write_text(
         json.dumps(descriptor, ensure_ascii=False, indent=2), encoding="utf-8"
     )
@@ -111,19 +133,67 @@ class Package:
     tables: dict[str, list[dict]]
 
 
+# A reference package is a few hundred kB: a larger answer is not one.
+MAX_PACKAGE_FILE_BYTES = 5 * 1024 * 1024
+
+
+def _is_url(source: str) -> bool:
+    return source.startswith(("http://", "https://"))
+
+
 def _read(source: str, name: str) -> bytes:
-    if source.startswith(("http://", "https://")):
-        return fetch.get(f"{source.rstrip('/')}/{name}", {})
+    if _is_url(source):
+        # fetch.get: connect/read timeouts, a whole-answer deadline, redirect and size caps.
+        return fetch.get(f"{source}/{name}", {}, max_bytes=MAX_PACKAGE_FILE_BYTES)
     return (Path(source) / name).read_bytes()
 
 
-def read_package(source: str) -> Package:
-    """The package at ``source`` (a folder or a base URL), each CSV checked against the
-    hash its descriptor gives."""
+def _base(source: str) -> str:
+    """The folder or base URL of the package (its datapackage.json's address works too)."""
+    source = source.strip()
+    if source.endswith("datapackage.json"):
+        source = source[: -len("datapackage.json")]
+    return source.rstrip("/") if _is_url(source) else source
+
+
+def check_signature(descriptor: dict, peer_label: str) -> None:
+    """The descriptor carries a signature by ``peer_label``'s registered key, or
+    :class:`ReferenceDataError` (nothing is applied)."""
+    try:
+        peer = registered_peer(peer_label)
+    except BundleRefused as exc:
+        raise ReferenceDataError(str(exc)) from exc
+    unsigned = dict(descriptor)
+    signature = unsigned.pop("signature", None)
+    if not signature:
+        raise ReferenceDataError(
+            _(
+                "Refused: the reference data package is not signed; nothing was applied. "
+                "Use --unsigned only if you trust where it comes from."
+            )
+        )
+    if not signature_matches(unsigned, signature, peer.public_key):
+        raise ReferenceDataError(
+            _(
+                "Refused: the reference data package's signature does not match "
+                "%(label)s's registered key (it was altered or signed by someone else); "
+                "nothing was applied."
+            )
+            % {"label": peer.label}
+        )
+
+
+def read_package(source: str, *, peer: str | None = None) -> Package:
+    """The package at ``source`` (a folder, a base URL or the URL of its datapackage.json),
+    signed by the registered peer labelled ``peer`` (``None``: read unsigned, the
+    officer's explicit choice), each CSV checked against the hash its descriptor gives."""
+    source = _base(source)
     try:
         descriptor = json.loads(_read(source, "datapackage.json"))
-        if descriptor.get("name") != PACKAGE_NAME:
+        if not isinstance(descriptor, dict) or descriptor.get("name") != PACKAGE_NAME:
             raise ValueError
+        if peer is not None:
+            check_signature(descriptor, peer)
         tables = {}
         for resource in descriptor["resources"]:
             if resource["name"] not in RESOURCES:

@@ -1,7 +1,8 @@
 """python manage.py publish_reference_data DIR [--merged CODE=INTO ...]
 
-Writes this (national) archive's groups and units as a versioned data package for the
-provinces to pull with pull_reference_data.
+Writes this (national) archive's groups and units as a versioned data package, signed
+with this archive's key (generate_signing_key), for the provinces to pull with
+pull_reference_data. Serve the folder over HTTPS (docs/exchange.md).
 """
 
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from archive.exchange.reference_sync import publish
+from archive.exchange.reference_sync import ReferenceDataError, publish
 from archive.models import Province
 
 
@@ -32,7 +33,10 @@ class Command(BaseCommand):
                     % {"t": text}
                 )
             pairs[code] = into
-        version = publish(Path(directory), pairs)
+        try:
+            version = publish(Path(directory), pairs)
+        except ReferenceDataError as exc:
+            raise CommandError(str(exc)) from exc
         self.stdout.write(
             _("Reference data version %(v)s written to %(d)s.") % {"v": version, "d": directory}
         )

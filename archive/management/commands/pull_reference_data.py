@@ -1,7 +1,9 @@
-"""python manage.py pull_reference_data SOURCE [--apply]
+"""python manage.py pull_reference_data SOURCE --peer LABEL [--apply]
 
-SOURCE is the national archive's reference data package: a folder or a base URL holding
-datapackage.json. Without --apply only the differences are shown.
+SOURCE is the national archive's reference data package: a folder, a base URL holding
+datapackage.json, or that file's URL. Its signature must be that of the registered peer
+LABEL (--unsigned reads a package without checking, explicitly). Without --apply only the
+differences are shown.
 """
 
 from django.core.management.base import BaseCommand, CommandError
@@ -21,10 +23,25 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("source", help="a folder or base URL with datapackage.json")
         parser.add_argument("--apply", action="store_true", help="apply the changes shown")
+        parser.add_argument(
+            "--peer", help="the registered peer archive whose key must have signed it"
+        )
+        parser.add_argument(
+            "--unsigned",
+            action="store_true",
+            help="read it without checking a signature (only for a source you trust)",
+        )
 
-    def handle(self, source, apply, **options):
+    def handle(self, source, apply, peer, unsigned, **options):
+        if bool(peer) == unsigned:
+            raise CommandError(
+                _(
+                    "Say whose signature the package must carry (--peer LABEL, a registered "
+                    "peer archive with its public key), or read it unchecked with --unsigned."
+                )
+            )
         try:
-            package = read_package(source)
+            package = read_package(source, peer=peer)
             changes = apply_package(package) if apply else diff(package)
         except ReferenceDataError as exc:
             raise CommandError(str(exc)) from exc

@@ -276,10 +276,20 @@ def test_a_unit_rename_goes_down_after_the_diff(instances):
         "from archive.models import Province as P; "
         "P.objects.filter(name='Lào Cai').update(name='Lào Cai (tỉnh mới)')"
     )
+    # Signed with the aggregator's key, which the province registered as the peer
+    # "national"; pulled over HTTP, as nginx serves the published folder.
+    from tests.support.static_server import serve_folder
+
+    key = national.manage("generate_signing_key").stdout.strip().splitlines()[-1]
+    province.shell(
+        "from archive.models import Peer; Peer.objects.create(label='national', "
+        f"name='Trung ương', base_url='http://national.example/oai', public_key='{key}')"
+    )
     national.manage("publish_reference_data", str(root / "reference"))
-    shown = province.manage("pull_reference_data", str(root / "reference")).stdout
-    assert "“Lào Cai”" in shown and "“Lào Cai (tỉnh mới)”" in shown
-    province.manage("pull_reference_data", str(root / "reference"), "--apply")
+    with serve_folder(root / "reference") as url:
+        shown = province.manage("pull_reference_data", url, "--peer", "national").stdout
+        assert "“Lào Cai”" in shown and "“Lào Cai (tỉnh mới)”" in shown
+        province.manage("pull_reference_data", url, "--peer", "national", "--apply")
     name = province.shell(
         "from archive.models import Province as P; print(P.objects.filter(name__startswith="
         "'Lào Cai').values_list('name', flat=True).get())"
