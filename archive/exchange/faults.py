@@ -6,9 +6,10 @@ from django.utils.translation import gettext_lazy as _
 class HarvestFault(Exception):
     """A harvest stopped: ``str()`` is the one sentence for the officer."""
 
-    def __init__(self, message):
+    def __init__(self, message, status: int | None = None):
         super().__init__(message)
         self.message = message
+        self.status = status  # the peer's HTTP status, when it answered with an error
 
     def __str__(self):
         return str(self.message)
@@ -22,4 +23,6 @@ HTTP_STATUS = _("The peer answered with HTTP status {status}.")
 MALFORMED = _("The peer sent XML that cannot be read ({detail}).")
 OAI_ERROR = _("The peer refused the request: {code} ({detail}).")
 BAD_TOKEN_TWICE = _("The peer refused its own resumption token twice; the harvest stopped.")
-JSON_NOT_SUPPORTED = _("Harvesting through the JSON API is not supported yet; use OAI-PMH.")
+MALFORMED_JSON = _("The peer sent JSON that cannot be read ({detail}).")
+NOT_A_FEED = _("The peer's answer is not a changes feed of the JSON API ({detail}).")
+BAD_CURSOR_TWICE = _("The peer refused its own cursor twice; the harvest stopped.")

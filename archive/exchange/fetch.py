@@ -32,7 +32,10 @@ def get(url, params, *, timeout=READ_TIMEOUT, max_bytes=MAX_BYTES) -> bytes:
             headers={"User-Agent": USER_AGENT, "Accept": "text/xml, application/xml"},
         ) as response:
             if response.status_code != 200:
-                raise faults.HarvestFault(faults.HTTP_STATUS.format(status=response.status_code))
+                raise faults.HarvestFault(
+                    faults.HTTP_STATUS.format(status=response.status_code),
+                    status=response.status_code,
+                )
             body = bytearray()
             for chunk in response.iter_content(64 * 1024):
                 body += chunk

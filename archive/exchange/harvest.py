@@ -1,23 +1,25 @@
-"""Harvesting one peer over OAI-PMH, incrementally and safely.
+"""Harvesting one peer over OAI-PMH or the JSON API's changes feed, incrementally and
+safely.
 
 Each page is applied in its own transaction together with the checkpoint (the next
-resumption token and where this run started), so a harvest that stops at any point keeps
-every page it applied and a re-run resumes from the next page. A token the peer no
-longer accepts restarts the list from where this run started: pages already applied are
-applied again as updates, never as duplicates (``apply.apply_records``).
+resumption token or cursor, and where this run started), so a harvest that stops at any
+point keeps every page it applied and a re-run resumes from the next page. A token or
+cursor the peer no longer accepts restarts the list from where this run started: pages
+already applied are applied again as updates, never as duplicates
+(``apply.apply_records``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import PeerProtocol
-from . import faults, fetch
+from . import faults, fetch, json_feed
 from .apply import Applied, apply_records
 from .oai import format_datestamp, parse_page
 
@@ -74,9 +76,8 @@ def harvest(
     peer.last_attempt_at = timezone.now()
     peer.save(update_fields=["last_attempt_at"])
     try:
-        if peer.protocol == PeerProtocol.JSON_API:
-            raise faults.HarvestFault(faults.JSON_NOT_SUPPORTED)
-        _walk(peer, result, set_spec, since, timeout, max_bytes)
+        walk = _walk_json if peer.protocol == PeerProtocol.JSON_API else _walk
+        walk(peer, result, set_spec, since, timeout, max_bytes)
     except faults.HarvestFault as fault:
         result.error = str(fault)
     peer.last_error = "" if result.complete else result.sentence()
@@ -116,16 +117,77 @@ def _walk(peer, result, set_spec, since, timeout, max_bytes) -> None:
             raise faults.HarvestFault(
                 faults.OAI_ERROR.format(code=page.error, detail=page.error_text[:120])
             )
-        with transaction.atomic():
-            result.applied.add(apply_records(peer, page.items))
-            newest = max((i.datestamp for i in page.items), default=None)
-            if newest and (peer.last_datestamp is None or newest > peer.last_datestamp):
-                peer.last_datestamp = newest
-            peer.resumption_token = page.token
-            peer.pending_from = start if page.token else None
-            peer.save(update_fields=["last_datestamp", "resumption_token", "pending_from"])
-        result.pages += 1
+        _apply_page(peer, result, page.items, page.token, start)
         if not page.token:
             result.complete = True
             return
         params = {"verb": "ListRecords", "resumptionToken": page.token}
+
+
+def _apply_page(peer, result, items, token: str, start) -> None:
+    """Apply one page and save the checkpoint with it, in one transaction."""
+    with transaction.atomic():
+        result.applied.add(apply_records(peer, items))
+        newest = max((i.datestamp for i in items), default=None)
+        if newest and (peer.last_datestamp is None or newest > peer.last_datestamp):
+            peer.last_datestamp = newest
+        peer.resumption_token = token
+        peer.pending_from = start if token else None
+        peer.save(update_fields=["last_datestamp", "resumption_token", "pending_from"])
+    result.pages += 1
+
+
+# The JSON API pages by a cursor; its ``since`` is exclusive (what changed after it).
+JSON_PAGE_SIZE = 100
+
+
+def _json_start(peer, since) -> datetime | None:
+    """The exclusive ``since`` of a run: after the last datestamp applied, or one second
+    before a date the officer gave (datestamps are whole seconds, so nothing of that
+    second is left out)."""
+    if since is not None:
+        return since - timedelta(seconds=1)
+    if peer.last_datestamp is not None:
+        return peer.last_datestamp
+    return peer.since - timedelta(seconds=1) if peer.since else None
+
+
+def _json_first_page(start, set_spec) -> dict:
+    params = {"page_size": JSON_PAGE_SIZE}
+    if start is not None:
+        params["since"] = json_feed.format_since(start)
+    if set_spec:
+        params["set"] = set_spec
+    return params
+
+
+def _walk_json(peer, result, set_spec, since, timeout, max_bytes) -> None:
+    explicit = set_spec is not None or since is not None
+    set_spec = set_spec or peer.set_spec
+    if peer.resumption_token and not explicit:
+        cursor, start = peer.resumption_token, peer.pending_from
+        params = {"cursor": cursor, "page_size": JSON_PAGE_SIZE}
+    else:
+        start = _json_start(peer, since)
+        params = _json_first_page(start, set_spec)
+    url = json_feed.changes_url(peer.base_url)
+    restarted = False
+    while True:
+        try:
+            body = fetch.get(url, params, timeout=timeout, max_bytes=max_bytes)
+        except faults.HarvestFault as fault:
+            # A cursor the peer refuses (expired, or made with a key it has since
+            # changed): start this run's list again, once.
+            if "cursor" not in params or fault.status not in (400, 410):
+                raise
+            if restarted:
+                raise faults.HarvestFault(faults.BAD_CURSOR_TWICE) from None
+            restarted = True
+            params = _json_first_page(start, set_spec)
+            continue
+        page = json_feed.parse_page(body)
+        _apply_page(peer, result, page.items, page.next, start)
+        if not page.next:
+            result.complete = True
+            return
+        params = {"cursor": page.next, "page_size": JSON_PAGE_SIZE}

@@ -1,8 +1,10 @@
-"""A small misbehaving OAI-PMH peer for the harvest tests: a real HTTP server in a thread,
-serving scripted ListRecords pages, and told per test how to misbehave."""
+"""A small misbehaving peer for the harvest tests: a real HTTP server in a thread, serving
+scripted OAI-PMH ListRecords pages at ``/oai`` and pages of the JSON API's changes feed at
+``/api/v1/changes``, and told per test how to misbehave."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from dataclasses import dataclass, field
@@ -39,6 +41,41 @@ class Rec:
             "</oai_dc:dc></metadata></record>"
         )
 
+    def entry(self) -> dict:
+        """The entry of the JSON changes feed (``/api/v1/changes``) for this record."""
+        accession = self.identifier.rsplit(":", 1)[-1]
+        entry = {
+            "identifier": self.identifier,
+            "accession": accession,
+            "datestamp": self.datestamp,
+            "deleted": self.deleted,
+            "sets": [],
+            "record": None,
+        }
+        if not self.deleted:
+            types = {"Event": "festival", "Sound": "recording"}
+            entry["record"] = {
+                "type": types.get(self.dc_type, "custom"),
+                "title": {"vi": self.title, "en": ""},
+                "vernacular_titles": [],
+                "summary": {"vi": "", "en": ""},
+                "ethnic_groups": [],
+                "subjects": [],
+                "places": [],
+                "date": "",
+                "language": "",
+                "rights": {"statement": "", "licence_url": ""},
+                "permalink": f"http://peer.example/id/{accession}",
+                "media": [],
+            }
+        return entry
+
+
+def changes_page(records, cursor="") -> bytes:
+    return json.dumps(
+        {"results": [r.entry() for r in records], "next": cursor or None}, ensure_ascii=False
+    ).encode()
+
 
 def oai_answer(body: str) -> bytes:
     return (
@@ -60,13 +97,19 @@ def list_page(records, token="") -> bytes:
 
 @dataclass
 class Peer:
-    """``pages`` maps a resumption token ("" for the first page) to (records, next token).
+    """``pages`` maps a resumption token or cursor ("" for the first page) to (records, next
+    token), or to the bytes of a whole answer (a real instance's page, recorded).
     ``fault(handler, params)`` may answer instead (return True) to misbehave."""
 
     pages: dict = field(default_factory=dict)
     fault: object = None
     requests: list = field(default_factory=list)
     url: str = ""
+
+    @property
+    def json_url(self) -> str:
+        """The base URL of its JSON API, as a peer with the JSON protocol is configured."""
+        return self.url.removesuffix("/oai") + "/api/v1"
 
 
 def start(peer: Peer):
@@ -79,6 +122,8 @@ def start(peer: Peer):
             peer.requests.append(params)
             if peer.fault and peer.fault(self, params):
                 return
+            if urlparse(self.path).path.endswith("/changes"):
+                return self.changes(params)
             token = params.get("resumptionToken", "")
             if token not in peer.pages:
                 body = oai_answer('<error code="badResumptionToken">expired</error>')
@@ -87,9 +132,18 @@ def start(peer: Peer):
                 body = list_page(records, next_token)
             self.send(body)
 
-        def send(self, body: bytes, status=200, headers=()):
+        def changes(self, params):
+            cursor = params.get("cursor", "")
+            if cursor not in peer.pages:  # as our API refuses a cursor it cannot read
+                detail = {"detail": "The cursor is not valid; start the list again."}
+                return self.send(json.dumps(detail).encode(), status=400, json=True)
+            page = peer.pages[cursor]
+            self.send(page if isinstance(page, bytes) else changes_page(*page), json=True)
+
+        def send(self, body: bytes, status=200, headers=(), json=False):
             self.send_response(status)
-            self.send_header("Content-Type", "text/xml; charset=utf-8")
+            kind = "application/json" if json else "text/xml; charset=utf-8"
+            self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
             for name, value in headers:
                 self.send_header(name, value)
