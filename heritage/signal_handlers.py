@@ -5,6 +5,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_migrate, pos
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from archive.record_batch import defer, records_changed
+
 from . import page_cache
 
 
@@ -14,6 +16,8 @@ def _invalidate(sender=None, **kwargs):
     meta = getattr(sender, "_meta", None)
     if meta is not None and meta.apps is not global_apps:
         return
+    if defer():
+        return  # a batch of record writes: invalidated once, at its end (records_changed)
     page_cache.invalidate_all()
 
 
@@ -57,5 +61,6 @@ def connect_signal_handlers():
         post_save.connect(_invalidate, sender=model, dispatch_uid=f"{uid}-restriction")
         post_delete.connect(_invalidate, sender=model, dispatch_uid=f"{uid}-restriction-del")
     post_migrate.connect(_invalidate, dispatch_uid=f"{uid}-migrate")
+    records_changed.connect(_invalidate, dispatch_uid=f"{uid}-batch")
     # Access rules and places live in many-to-many fields on records.
     m2m_changed.connect(_invalidate, dispatch_uid=f"{uid}-m2m")

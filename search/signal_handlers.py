@@ -57,12 +57,24 @@ def _on_page_change(sender, instance, **kwargs):
         return  # fixture loading: update_index rebuilds afterwards
     record_id = _record_id(instance)
     if record_id:
+        from archive.record_batch import defer
+
+        if defer([record_id]):
+            return  # a batch of writes: _on_records_changed, once, at its end
         # Cached search answers may hold this record (or lack it): drop them now, in the
         # saving transaction, not only when the queued reindex runs.
         from .cache import bump
 
         bump([record_id])
     schedule_reindex([record_id])
+
+
+def _on_records_changed(sender, record_ids=(), **kwargs):
+    """A batch of record writes (``archive.record_batch``): one bump, one reindex task."""
+    from .cache import bump
+
+    bump(record_ids)
+    schedule_reindex(record_ids)
 
 
 def _on_page_move(sender, instance, **kwargs):
@@ -87,6 +99,9 @@ def connect_signal_handlers():
     from media_pipeline.signals import record_media_changed
 
     record_media_changed.connect(_on_record_media_change, dispatch_uid=f"{uid}.media")
+    from archive.record_batch import records_changed
+
+    records_changed.connect(_on_records_changed, dispatch_uid=f"{uid}.batch")
     # Labels and name suggestions are read once per process (search/labels.py).
     from archive.models import EthnicGroup, FormerProvince, Province
 

@@ -169,3 +169,14 @@ def record_unpublished(record) -> None:
 def record_published(record) -> None:
     Tombstone.objects.filter(accession=record.accession_number).delete()
     refresh_later([record.pk])
+
+
+def records_changed(record_ids, published_ids=()) -> None:
+    """A batch of saves, publications, unpublications and deletions
+    (``archive.record_batch``): what the receivers above do per record, for all at once."""
+    if published_ids:
+        from archive.models import RecordPage
+
+        numbers = RecordPage.objects.filter(pk__in=list(published_ids)).values("accession_number")
+        Tombstone.objects.filter(accession__in=numbers).delete()
+    refresh_later(record_ids)

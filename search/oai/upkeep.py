@@ -4,6 +4,8 @@
 from django.db.models.signals import post_delete, post_save, pre_delete
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from archive.record_batch import defer, records_changed
+
 from . import log
 
 
@@ -15,20 +17,25 @@ def _record(instance):
 
 def _on_save(sender, instance, raw=False, **kwargs):
     record = _record(instance)
-    if record is not None and not raw:
+    if record is not None and not raw and not defer([record.pk]):
         log.refresh_later([record.pk])
 
 
 def _on_published(sender, instance, **kwargs):
     record = _record(instance)
-    if record is not None:
+    if record is not None and not defer([record.pk], published=True):
         log.record_published(record)
 
 
 def _on_unpublished(sender, instance, **kwargs):
     record = _record(instance)
-    if record is not None:
+    if record is not None and not defer([record.pk]):
         log.record_unpublished(record)
+
+
+def _on_records_changed(sender, record_ids=(), published_ids=(), **kwargs):
+    """A batch of record writes (``archive.record_batch``): one refresh for all of them."""
+    log.records_changed(record_ids, published_ids)
 
 
 def _on_delete(sender, instance, **kwargs):
@@ -80,3 +87,4 @@ def connect():
             _on_restriction, sender=PageViewRestriction, dispatch_uid=f"{uid}.privacy.{kind}"
         )
     post_save.connect(_on_protocol, sender=Protocol, dispatch_uid=f"{uid}.protocol")
+    records_changed.connect(_on_records_changed, dispatch_uid=f"{uid}.batch")
