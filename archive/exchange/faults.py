@@ -26,3 +26,4 @@ BAD_TOKEN_TWICE = _("The peer refused its own resumption token twice; the harves
 MALFORMED_JSON = _("The peer sent JSON that cannot be read ({detail}).")
 NOT_A_FEED = _("The peer's answer is not a changes feed of the JSON API ({detail}).")
 BAD_CURSOR_TWICE = _("The peer refused its own cursor twice; the harvest stopped.")
+CURSOR_LOOP = _("The peer sent a cursor it had already sent (a loop); the harvest stopped.")

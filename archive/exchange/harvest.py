@@ -172,6 +172,7 @@ def _walk_json(peer, result, set_spec, since, timeout, max_bytes) -> None:
         params = _json_first_page(start, set_spec)
     url = json_feed.changes_url(peer.base_url)
     restarted = False
+    seen = set()  # cursors followed in this run: a peer that sends one again loops
     while True:
         try:
             body = fetch.get(url, params, timeout=timeout, max_bytes=max_bytes)
@@ -182,7 +183,7 @@ def _walk_json(peer, result, set_spec, since, timeout, max_bytes) -> None:
                 raise
             if restarted:
                 raise faults.HarvestFault(faults.BAD_CURSOR_TWICE) from None
-            restarted = True
+            restarted, seen = True, set()
             params = _json_first_page(start, set_spec)
             continue
         page = json_feed.parse_page(body)
@@ -190,4 +191,7 @@ def _walk_json(peer, result, set_spec, since, timeout, max_bytes) -> None:
         if not page.next:
             result.complete = True
             return
+        if page.next in seen:
+            raise faults.HarvestFault(faults.CURSOR_LOOP)
+        seen.add(page.next)
         params = {"cursor": page.next, "page_size": JSON_PAGE_SIZE}

@@ -209,6 +209,14 @@ def test_a_cursor_refused_twice_stops(json_peer):
     assert len(_held(peer)) == 3
 
 
+def test_a_cursor_loop_stops(json_peer):
+    state, peer = json_peer
+    state.pages["c3"] = (ids("lc", 2, 7), "c2")  # back to page 2, for ever
+    result = harvest(peer, timeout=2)
+    assert not result.complete and "a loop" in result.error
+    assert len(_held(peer)) == 8 == len(set(_held(peer)))
+
+
 def test_command_reports_the_fault_in_one_sentence(json_peer):
     state, peer = json_peer
     _answer(state, "", b"<html>not json</html>")
