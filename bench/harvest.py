@@ -10,6 +10,12 @@ log by ``bench/oai.py``'s ``fill_log``. The harvesting instance (this process, d
 ``manage.py harvest`` — for a full harvest, then again after the source changed 100 records
 (titles edited and published, in another process). Baseline in the same run: the same
 ListRecords pages fetched and parsed (``fetch.get`` + ``parse_page``) without applying.
+Then ``apply_records`` alone, on made-up items in pages of 100 from a second peer: creates,
+updates, deletions, in milliseconds per record.
+
+Settings are the test settings: tasks run inline, so the figures include the work a
+production site leaves to its task worker (the search reindex, Wagtail's reference index
+and admin search index of each page).
 """
 
 from __future__ import annotations
@@ -100,10 +106,54 @@ def raw_walk(url: str, since: str | None) -> tuple[int, float]:
         params = {"verb": "ListRecords", "resumptionToken": page.token}
 
 
+def apply_alone(count: int, page: int = 100) -> list[tuple[str, int, float]]:
+    """``apply_records`` on made-up items: ``count`` creates, updates, then deletions of a
+    tenth, in pages of ``page`` like a harvest."""
+    from datetime import UTC, datetime
+
+    from archive.exchange.apply import apply_records
+    from archive.exchange.oai import HarvestedItem
+    from archive.models import Peer
+
+    peer = Peer.objects.create(label="made-up", base_url="http://127.0.0.1:9/oai")
+
+    def items(day, deleted=False, n=count):
+        return [
+            HarvestedItem(
+                identifier=f"oai:made-up:DSS-2026-{i:06d}",
+                datestamp=datetime(2026, 11, day, tzinfo=UTC),
+                deleted=deleted,
+                record_type=("festival", "custom", "recording")[i % 3],
+                titles={"vi": f"Lễ cúng rừng {i} (lần {day})", "en": f"Forest rite {i}"},
+                summaries={"vi": "Tóm tắt"},
+                groups=["Tày"],
+                places=["Tuyên Quang", "Bản Phùng"],
+                subjects=["nghi lễ"],
+                date="2024-03-15",
+                accession=f"DSS-2026-{i:06d}",
+                original_url=f"http://127.0.0.1:9/id/DSS-2026-{i:06d}",
+            )
+            for i in range(n)
+        ]
+
+    rows = []
+    for name, batch, n in (
+        ("apply alone: create", items(1), count),
+        ("apply alone: update", items(2), count),
+        ("apply alone: delete", items(3, deleted=True, n=count // 10), count // 10),
+    ):
+        started = time.perf_counter()
+        for start in range(0, len(batch), page):
+            apply_records(peer, batch[start : start + page])
+        rows.append((name, n, time.perf_counter() - started))
+    return rows
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=10_000)
     ap.add_argument("--changes", type=int, default=100)
+    ap.add_argument("--apply", type=int, default=1000, help="made-up records applied alone")
     ap.add_argument("--role", choices=["source", "change"], help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.role == "source":
@@ -153,6 +203,7 @@ def main(argv=None) -> int:
         inc = harvest(peer)
         inc_s = time.perf_counter() - started
         assert inc.complete, inc.error
+        alone = apply_alone(args.apply) if args.apply else []
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -163,9 +214,12 @@ def main(argv=None) -> int:
         (f"incremental after {args.changes} changes: raw walk", raw_inc_items, raw_inc_s),
         (f"incremental after {args.changes} changes: harvest", inc.applied.updated, inc_s),
     ]
-    print(f"{'run':<48} {'records':>8} {'seconds':>8} {'records/s':>10}")
-    for name, count, seconds in rows:
-        print(f"{name:<48} {count:>8} {seconds:>8.1f} {count / seconds:>10.1f}")
+    print(f"{'run':<48} {'records':>8} {'seconds':>8} {'records/s':>10} {'ms/record':>10}")
+    for name, count, seconds in rows + alone:
+        print(
+            f"{name:<48} {count:>8} {seconds:>8.1f} {count / seconds:>10.1f}"
+            f" {1000 * seconds / max(count, 1):>10.1f}"
+        )
     return 0
 
 
