@@ -34,6 +34,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 from wagtail.models import Page, PageLogEntry, Site
+from wagtail.signal_handlers import disable_reference_index_auto_update
+from wagtail.tasks import update_reference_index_task
 
 from .. import record_batch
 from ..fuzzy_dates import DatePrecision, FuzzyDate
@@ -189,7 +191,8 @@ class _Writer:
         page.numchild = 0
         page.locale_id = self.section.locale_id
         page._cached_parent_obj = self.section
-        page.save(clean=False)
+        with disable_reference_index_auto_update():  # indexed at the end, with relations
+            page.save(clean=False)
         self.last_child = page
         self.created_pages += 1
         self.pages[page.pk] = page
@@ -212,7 +215,8 @@ class _Writer:
             setattr(page, name, value)
         # update_fields: the slug stays (no look-up of the old row), and the access fields
         # are not written (the audit of access changes has nothing to compare).
-        page.save(clean=False, update_fields=list(values))
+        with disable_reference_index_auto_update():
+            page.save(clean=False, update_fields=list(values))
         self._changed(page, item)
         link.original_url = item.original_url
         link.datestamp = item.datestamp
@@ -271,6 +275,7 @@ class _Writer:
             list(self.changed_links.values()), ["original_url", "datestamp", "media_urls"]
         )
         self._write_relations()
+        pages = list({p.pk: p for p in self.published}.values())
         PageLogEntry.objects.bulk_create(
             PageLogEntry(
                 page_id=page.pk,
@@ -280,9 +285,12 @@ class _Writer:
                 timestamp=self.now,
                 content_changed=True,
             )
-            for page in {p.pk: p for p in self.published}.values()
+            for page in pages
         )
-        record_batch.announce([p.pk for p in self.published], published=True)
+        for page in pages:  # Wagtail's reference index, as its own save receiver would
+            meta = page._meta
+            update_reference_index_task.enqueue(meta.app_label, meta.model_name, str(page.pk))
+        record_batch.announce([p.pk for p in pages], published=True)
 
     def _write_relations(self) -> None:
         """Groups, places and subjects of every page of the batch, as rows: the old rows
