@@ -18,15 +18,18 @@ class MenuEntry(NamedTuple):
 def _navigation(request):
     from wagtail.models import Site
 
-    site = Site.find_for_request(request)
-    if site is None:
-        return []
     # Every page draws the same few menu entries; the query and the per-entry URL look-ups
     # are a quarter of an uncached search page, so the menu is kept in the shared cache
-    # under the page-cache generation (any publish or access change starts a new one).
-    key = f"dss:nav:{site.pk}:{page_cache.generation()}:{translation.get_language()}"
+    # under the page-cache generation (any publish or access change starts a new one). The
+    # key names the request's host, not its Wagtail site: finding the site is one more query
+    # on every page, needed only to build the menu again.
+    host = request.get_host()
+    key = f"dss:nav:{host}:{page_cache.generation()}:{translation.get_language()}"
     entries = cache.get(key)
     if entries is None:
+        site = Site.find_for_request(request)
+        if site is None:
+            return []
         pages = site.root_page.get_children().live().in_menu().specific()
         entries = [MenuEntry(page.title, page.get_url(request=request)) for page in pages]
         cache.set(key, entries, 300)
