@@ -153,8 +153,11 @@ def page_urls(ids: Sequence[int], lang: str) -> dict[int, str]:
     # when it has no request, so read them once and hand them to every page.
     roots = Site.get_site_root_paths()
     urls = {}
+    # A page's URL reads only its tree position and path: the other columns (titles,
+    # descriptions and SEO fields in every language) are not loaded.
+    needed = ("path", "depth", "locale_id", "content_type_id", "url_path")
     with translation.override(lang):
-        for page in Page.objects.filter(pk__in=ids):
+        for page in Page.objects.filter(pk__in=ids).only(*needed):
             page._wagtail_cached_site_root_paths = roots
             urls[page.pk] = page.get_url() or ""
     return urls
