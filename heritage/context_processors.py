@@ -20,19 +20,23 @@ def _navigation(request):
 
     # Every page draws the same few menu entries; the query and the per-entry URL look-ups
     # are a quarter of an uncached search page, so the menu is kept in the shared cache
-    # under the page-cache generation (any publish or access change starts a new one). The
-    # key names the request's host, not its Wagtail site: finding the site is one more query
-    # on every page, needed only to build the menu again.
-    host = request.get_host()
-    key = f"dss:nav:{host}:{page_cache.generation()}:{translation.get_language()}"
-    entries = cache.get(key)
-    if entries is None:
-        site = Site.find_for_request(request)
-        if site is None:
-            return []
-        pages = site.root_page.get_children().live().in_menu().specific()
-        entries = [MenuEntry(page.title, page.get_url(request=request)) for page in pages]
-        cache.set(key, entries, 300)
+    # with the page-cache generation it was built under (any publish or access change starts
+    # a new one): one round trip reads both. The key names the request's host, not its
+    # Wagtail site: finding the site is one more query, needed only to build the menu again.
+    key = f"dss:nav:{request.get_host()}:{translation.get_language()}"
+    found = cache.get_many([page_cache.GENERATION_KEY, key])
+    generation = found.get(page_cache.GENERATION_KEY)
+    if generation is None:
+        generation = page_cache.generation()
+    kept = found.get(key)
+    if kept is not None and kept[0] == generation:
+        return kept[1]
+    site = Site.find_for_request(request)
+    if site is None:
+        return []
+    pages = site.root_page.get_children().live().in_menu().specific()
+    entries = [MenuEntry(page.title, page.get_url(request=request)) for page in pages]
+    cache.set(key, (generation, entries), 300)
     return entries
 
 
