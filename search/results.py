@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.db.models import F
 from django.utils import translation
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -145,22 +146,43 @@ def snippet_for(doc: SearchDocument, parsed: ParsedQuery, lang: str) -> SafeStri
     return highlight(summary or _pick(doc, "body", lang)[0], terms)
 
 
+# A page's URL reads only its tree position and path: the other columns (titles,
+# descriptions and SEO fields in every language) are not loaded.
+_URL_FIELDS = ("path", "depth", "locale_id", "content_type_id", "url_path")
+
+
 def page_urls(ids: Sequence[int], lang: str) -> dict[int, str]:
-    from wagtail.models import Page, Site
+    from wagtail.models import Page
+
+    return _urls_of(Page.objects.filter(pk__in=ids).only(*_URL_FIELDS), lang)
+
+
+def _urls_of(pages, lang: str) -> dict[int, str]:
+    from wagtail.models import Site
 
     # Without a request each page asks the shared cache for the site roots again (one
     # round trip to Redis or the database per result); Wagtail keeps them on the page
     # when it has no request, so read them once and hand them to every page.
     roots = Site.get_site_root_paths()
     urls = {}
-    # A page's URL reads only its tree position and path: the other columns (titles,
-    # descriptions and SEO fields in every language) are not loaded.
-    needed = ("path", "depth", "locale_id", "content_type_id", "url_path")
     with translation.override(lang):
-        for page in Page.objects.filter(pk__in=ids).only(*needed):
+        for page in pages:
             page._wagtail_cached_site_root_paths = roots
             urls[page.pk] = page.get_url() or ""
     return urls
+
+
+def _record_pages(docs) -> list:
+    """The records' pages, made from their URL columns that came with the documents."""
+    from wagtail.models import Page
+
+    names = ["id", *(f.attname for f in Page._meta.concrete_fields if f.attname in _URL_FIELDS)]
+    return [
+        Page.from_db(
+            doc._state.db, names, [doc.pk, *(getattr(doc, f"_page_{n}") for n in names[1:])]
+        )
+        for doc in docs
+    ]
 
 
 _INDEX_ONLY = (
@@ -181,8 +203,14 @@ def build_results(ids: Sequence[int], parsed: ParsedQuery, lang: str) -> list[Se
 
     if not ids:
         return []
-    # the display columns only: the folded copies are as long again and not shown
-    docs = {doc.pk: doc for doc in SearchDocument.objects.filter(pk__in=ids).defer(*_INDEX_ONLY)}
+    # the display columns only: the folded copies are as long again and not shown; the
+    # record page's URL columns come in the same query (a join, not one more round trip)
+    shown = (
+        SearchDocument.objects.filter(pk__in=ids)
+        .defer(*_INDEX_ONLY)
+        .annotate(**{f"_page_{name}": F(f"record__{name}") for name in _URL_FIELDS})
+    )
+    docs = {doc.pk: doc for doc in shown}
     facet_rows = SearchFacetValue.objects.filter(
         document_id__in=ids, facet__in=("group", "province")
     ).values_list("document_id", "facet", "value")
@@ -195,7 +223,7 @@ def build_results(ids: Sequence[int], parsed: ParsedQuery, lang: str) -> list[Se
         per_doc.setdefault(doc_id, {}).setdefault(facet, []).append(
             labels.get(facet, {}).get(value, value)
         )
-    urls = page_urls(ids, lang)
+    urls = _urls_of(_record_pages(docs.values()), lang)
     sources = source_names(ids)  # harvested records name their source: one query
     results = []
     for pk in ids:
