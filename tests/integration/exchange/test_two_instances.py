@@ -3,7 +3,8 @@ database and data folder: a province (served by runserver), the national aggrega
 a second province (commands). The aggregator harvests the province over HTTP, then its
 edit, deletion, restriction and consent withdrawal, and its search, pages, sitemap and OAI
 show them (its task worker runs a batch after each harvest, as in production); a second
-province harvests the first; the province pushes a signed
+province harvests the first over the JSON API (full, then the same four changes); the
+province pushes a signed
 bundle and a report, a tampered copy is refused; the aggregator publishes a unit rename
 that the province sees, then applies."""
 
@@ -153,7 +154,9 @@ def instances(tmp_path_factory):
         f"name='Lào Cai', base_url='{province.base}/oai', public_key='{public}')"
     )
     national.shell(peer)
-    neighbour.shell(peer)
+    # The neighbouring province reads the same province over its JSON API's changes feed.
+    json_peer = peer.replace(f"'{province.base}/oai'", f"'{province.base}/api/v1', protocol='json'")
+    neighbour.shell(json_peer)
     yield province, national, neighbour, root
     province.stop()
 
@@ -202,6 +205,10 @@ def test_harvest_then_changes_then_neighbour(instances):
             "{h.record.title: h.record.url for h in H.objects.select_related('record')}))"
         ).splitlines()[-1]
     )
+    # Province to province over the JSON API: the neighbour's full harvest.
+    over_json = _harvest(neighbour)
+    assert over_json["complete"] and over_json["created"] == 5, over_json
+    assert _held(neighbour) == sorted(everything)
     national.serve()
     try:  # so that "gone from search" below means removed, not never indexed
         for title in GONE:
@@ -242,8 +249,11 @@ def test_harvest_then_changes_then_neighbour(instances):
             assert title not in own, f"{title} still in the aggregator's OAI"
     finally:
         national.stop()
-    # Province to province: the neighbour harvests the first province too.
-    _harvest(neighbour)
+    # Province to province over JSON, incrementally: exactly the four changes (the feed's
+    # "since" is exclusive, so nothing already held comes again).
+    again = _harvest(neighbour)
+    assert again["complete"], again
+    assert (again["created"], again["updated"], again["deleted"]) == (0, 1, 3), again
     assert _held(neighbour) == sorted(kept)
 
 
