@@ -9,28 +9,14 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from archive.exchange.harvest import harvest
-from archive.models import HarvestedRecord, RecordPage
+from archive.models import RecordPage
 
 from . import peer_server
+from .conftest import assert_complete_after_rerun, held
 from .conftest import ids as _ids
 from .peer_server import Rec
 
 pytestmark = pytest.mark.django_db
-
-
-def _held(peer):
-    held = HarvestedRecord.objects.filter(peer=peer)
-    return sorted(held.values_list("remote_identifier", flat=True))
-
-
-def _assert_complete_after_rerun(state, peer):
-    state.fault = None
-    result = harvest(peer, timeout=2)
-    assert result.complete, result.error
-    peer.refresh_from_db()
-    assert peer.last_error == ""
-    assert len(_held(peer)) == 8 == len(set(_held(peer)))
-    assert RecordPage.objects.filter(source_identifier__startswith="lao-cai:").count() == 8
 
 
 def test_a_full_harvest_makes_read_only_namespaced_records(fake_peer):
@@ -42,7 +28,7 @@ def test_a_full_harvest_makes_read_only_namespaced_records(fake_peer):
     assert page.harvested.original_url == "http://peer.example/id/DSS-2026-000001"
     # A second run applies nothing twice.
     assert harvest(peer).complete
-    assert len(_held(peer)) == 8
+    assert len(held(peer)) == 8
 
 
 def call_command_out(*args):
@@ -66,10 +52,10 @@ def test_peer_dies_mid_list(fake_peer):
     result = harvest(peer, timeout=2)
     assert not result.complete
     assert "could not be reached" in result.error
-    assert len(_held(peer)) == 6  # two pages applied and kept
+    assert len(held(peer)) == 6  # two pages applied and kept
     peer.refresh_from_db()
     assert peer.resumption_token == "t3" and "stopped" in peer.last_error
-    _assert_complete_after_rerun(state, peer)
+    assert_complete_after_rerun(state, peer)
     assert state.requests[-1] == {"verb": "ListRecords", "resumptionToken": "t3"}
 
 
@@ -80,8 +66,8 @@ def test_slow_peer_times_out_without_hanging(fake_peer):
     result = harvest(peer, timeout=1)
     assert time.monotonic() - began < 4
     assert "did not answer within 1 seconds" in result.error
-    assert _held(peer) == []
-    _assert_complete_after_rerun(state, peer)
+    assert held(peer) == []
+    assert_complete_after_rerun(state, peer)
 
 
 def test_malformed_xml(fake_peer):
@@ -96,8 +82,8 @@ def test_malformed_xml(fake_peer):
     state.fault = broken
     result = harvest(peer, timeout=2)
     assert "XML that cannot be read" in result.error
-    assert len(_held(peer)) == 3
-    _assert_complete_after_rerun(state, peer)
+    assert len(held(peer)) == 3
+    assert_complete_after_rerun(state, peer)
 
 
 def test_entities_are_not_expanded(fake_peer):
@@ -113,7 +99,7 @@ def test_entities_are_not_expanded(fake_peer):
 
     state.fault = billion_laughs
     result = harvest(peer, timeout=2)
-    assert not result.complete and _held(peer) == []
+    assert not result.complete and held(peer) == []
 
 
 def test_huge_body_is_capped(fake_peer):
@@ -126,7 +112,7 @@ def test_huge_body_is_capped(fake_peer):
     state.fault = huge
     result = harvest(peer, timeout=5, max_bytes=100_000)
     assert "more than 100000 bytes" in result.error
-    _assert_complete_after_rerun(state, peer)
+    assert_complete_after_rerun(state, peer)
 
 
 def test_redirect_loop(fake_peer):
@@ -139,7 +125,7 @@ def test_redirect_loop(fake_peer):
     state.fault = loop
     result = harvest(peer, timeout=2)
     assert "redirect loop" in result.error
-    _assert_complete_after_rerun(state, peer)
+    assert_complete_after_rerun(state, peer)
 
 
 def test_records_changing_during_the_harvest_are_updated_not_duplicated(fake_peer):
@@ -157,7 +143,7 @@ def test_records_changing_during_the_harvest_are_updated_not_duplicated(fake_pee
     assert result.complete
     assert result.applied.created == 8 and result.applied.updated == 1
     assert result.applied.deleted == 1
-    assert len(_held(peer)) == 7
+    assert len(held(peer)) == 7
     assert RecordPage.objects.get(source_identifier="lao-cai:DSS-2026-000001").title.endswith(
         "(sửa)"
     )
@@ -170,14 +156,14 @@ def test_expired_resumption_token_restarts_the_list(fake_peer):
         params.get("resumptionToken") == "t3" and handler.connection.close() is None
     )
     harvest(peer, timeout=2)
-    assert len(_held(peer)) == 6
+    assert len(held(peer)) == 6
     # Meanwhile the peer restarted and forgot its tokens ("t3" is now unknown).
     state.fault = None
     state.pages = {"": (_ids("lc", 4), "u2"), "u2": (_ids("lc", 4, 5), "")}
     result = harvest(peer, timeout=2)
     assert result.complete, result.error
     assert {"verb": "ListRecords", "resumptionToken": "t3"} in state.requests
-    assert len(_held(peer)) == 8 == len(set(_held(peer)))
+    assert len(held(peer)) == 8 == len(set(held(peer)))
 
 
 def test_command_reports_the_fault_in_one_sentence(fake_peer):

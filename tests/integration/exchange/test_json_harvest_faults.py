@@ -8,11 +8,11 @@ import pytest
 from django.core.management.base import CommandError
 
 from archive.exchange.harvest import harvest
-from archive.models import HarvestedRecord, Peer, PeerProtocol, RecordPage
+from archive.models import Peer, PeerProtocol, RecordPage
 from tests.support.commands import command_output
 
 from . import peer_server
-from .conftest import ids
+from .conftest import assert_complete_after_rerun, held, ids
 from .peer_server import Rec
 
 pytestmark = pytest.mark.django_db
@@ -33,11 +33,6 @@ def json_peer(fake_peer):
     return state, peer
 
 
-def _held(peer):
-    held = HarvestedRecord.objects.filter(peer=peer)
-    return sorted(held.values_list("remote_identifier", flat=True))
-
-
 def _answer(state, when, body, status=200):
     """Answer ``body`` instead of the page asked for with cursor ``when``."""
 
@@ -48,16 +43,6 @@ def _answer(state, when, body, status=200):
         return True
 
     state.fault = fault
-
-
-def _complete_after_rerun(state, peer):
-    state.fault = None
-    result = harvest(peer, timeout=2)
-    assert result.complete, result.error
-    peer.refresh_from_db()
-    assert peer.last_error == "" and peer.resumption_token == ""
-    assert len(_held(peer)) == 8 == len(set(_held(peer)))
-    assert RecordPage.objects.filter(source_identifier__startswith="ha-giang:").count() == 8
 
 
 def test_a_full_then_incremental_harvest_over_json(json_peer):
@@ -75,7 +60,7 @@ def test_a_full_then_incremental_harvest_over_json(json_peer):
     result = harvest(peer)
     assert result.complete and result.applied.deleted == 1, result.error
     assert state.requests[-1]["since"] == "2026-11-01T00:00:00Z"
-    assert len(_held(peer)) == 7
+    assert len(held(peer)) == 7
 
 
 def test_peer_dies_mid_list(json_peer):
@@ -90,10 +75,10 @@ def test_peer_dies_mid_list(json_peer):
     state.fault = die_on_page_3
     result = harvest(peer, timeout=2)
     assert not result.complete and "could not be reached" in result.error
-    assert len(_held(peer)) == 6
+    assert len(held(peer)) == 6
     peer.refresh_from_db()
     assert peer.resumption_token == "c3" and "stopped" in peer.last_error
-    _complete_after_rerun(state, peer)
+    assert_complete_after_rerun(state, peer)
     assert state.requests[-1]["cursor"] == "c3"  # resumed, not started again
 
 
@@ -104,7 +89,7 @@ def test_slow_peer_times_out_without_hanging(json_peer):
     result = harvest(peer, timeout=1)
     assert time.monotonic() - began < 4
     assert "did not answer within 1 seconds" in result.error
-    _complete_after_rerun(state, peer)
+    assert_complete_after_rerun(state, peer)
 
 
 @pytest.mark.parametrize(
@@ -133,16 +118,16 @@ def test_malformed_or_wrong_shape_stops_with_a_sentence(json_peer, body, sentenc
     _answer(state, "c2", body)
     result = harvest(peer, timeout=2)
     assert not result.complete and sentence in result.error, result.error
-    assert len(_held(peer)) == 3  # the first page stays; nothing of the bad one
-    _complete_after_rerun(state, peer)
+    assert len(held(peer)) == 3  # the first page stays; nothing of the bad one
+    assert_complete_after_rerun(state, peer)
 
 
 def test_huge_body_is_capped(json_peer):
     state, peer = json_peer
     _answer(state, "", b'{"results": [], "next": "' + b"x" * 2_000_000 + b'"}')
     result = harvest(peer, timeout=5, max_bytes=100_000)
-    assert "more than 100000 bytes" in result.error and _held(peer) == []
-    _complete_after_rerun(state, peer)
+    assert "more than 100000 bytes" in result.error and held(peer) == []
+    assert_complete_after_rerun(state, peer)
 
 
 def test_redirect_loop(json_peer):
@@ -152,7 +137,7 @@ def test_redirect_loop(json_peer):
     )
     result = harvest(peer, timeout=2)
     assert "redirect loop" in result.error
-    _complete_after_rerun(state, peer)
+    assert_complete_after_rerun(state, peer)
 
 
 def test_dead_peer(json_peer, db):
@@ -175,7 +160,7 @@ def test_records_changing_during_the_harvest_are_updated_not_duplicated(json_pee
     result = harvest(peer, timeout=2)
     assert result.complete
     assert (result.applied.created, result.applied.updated, result.applied.deleted) == (8, 1, 1)
-    assert len(_held(peer)) == 7
+    assert len(held(peer)) == 7
     copy = RecordPage.objects.get(source_identifier="ha-giang:DSS-2026-000001")
     assert copy.title.endswith("(sửa)")
 
@@ -186,7 +171,7 @@ def test_a_refused_cursor_restarts_the_run_without_duplicates(json_peer):
         params.get("cursor") == "c3" and handler.connection.close() is None
     )
     harvest(peer, timeout=2)
-    assert len(_held(peer)) == 6
+    assert len(held(peer)) == 6
     # The peer changed its secret key: "c3" is refused now (400), and so are new cursors
     # until the list starts again from the run's start.
     state.fault = None
@@ -194,7 +179,7 @@ def test_a_refused_cursor_restarts_the_run_without_duplicates(json_peer):
     result = harvest(peer, timeout=2)
     assert result.complete, result.error
     assert [p.get("cursor", "") for p in state.requests[-3:]] == ["c3", "", "d2"]
-    assert len(_held(peer)) == 8 == len(set(_held(peer)))
+    assert len(held(peer)) == 8 == len(set(held(peer)))
 
 
 def test_a_cursor_refused_twice_stops(json_peer):
@@ -206,7 +191,7 @@ def test_a_cursor_refused_twice_stops(json_peer):
     assert [p.get("cursor", "") for p in state.requests] == ["", "gone", "", "gone"]
     peer.refresh_from_db()
     assert "refused its own cursor twice" in peer.last_error
-    assert len(_held(peer)) == 3
+    assert len(held(peer)) == 3
 
 
 def test_a_cursor_loop_stops(json_peer):
@@ -214,7 +199,7 @@ def test_a_cursor_loop_stops(json_peer):
     state.pages["c3"] = (ids("lc", 2, 7), "c2")  # back to page 2, for ever
     result = harvest(peer, timeout=2)
     assert not result.complete and "a loop" in result.error
-    assert len(_held(peer)) == 8 == len(set(_held(peer)))
+    assert len(held(peer)) == 8 == len(set(held(peer)))
 
 
 def test_command_reports_the_fault_in_one_sentence(json_peer):
