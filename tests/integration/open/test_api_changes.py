@@ -117,11 +117,15 @@ def test_harvested_copies_are_left_out(archive_of_four, client):
 
 
 def test_bad_requests_are_refused_with_a_sentence(archive_of_four, client, openapi):
-    bad = valid(openapi, "/changes", client.get("/api/v1/changes", {"cursor": "nonsense"}))
+    nonsense = {"cursor": "nonsense", "lang": "en"}
+    bad = valid(openapi, "/changes", client.get("/api/v1/changes", nonsense))
     assert bad.status_code == 400 and "start the list again" in bad.json()["detail"].lower()
+    # The sentence follows the asked language (Vietnamese by default).
+    vi = client.get("/api/v1/changes", {"cursor": "nonsense"}).json()["detail"]
+    assert "bắt đầu lại danh sách" in vi
     first = client.get("/api/v1/changes", {"page_size": 1}).json()
     both = client.get("/api/v1/changes", {"cursor": first["next"], "since": "2026-01-01"})
-    assert both.status_code == 400 and "cursor" in both.json()["detail"].lower()
+    assert both.status_code == 400 and "con trỏ" in both.json()["detail"].lower()
     no_set = valid(openapi, "/changes", client.get("/api/v1/changes", {"set": "group:nobody"}))
     assert no_set.status_code == 400
     in_set = _entries(pages(client, set="group:tay"))
