@@ -136,16 +136,21 @@ class Pool:
                 pytest.fail("no worker held a job's lease for a minute: nothing to freeze")
             time.sleep(0.1)
         worker_id, task_id, job = holder
+        # Registered under its zombie name at once, so that stop_all kills it whatever
+        # fails below: a frozen worker left behind holds its database connection, and the
+        # test database's flush would wait on it for ever.
         proc = self.procs.pop(worker_id)
+        self.procs[f"zombie-{worker_id}"] = proc
         os.killpg(proc.pid, signal.SIGSTOP)
         self.start()
-        deadline = time.monotonic() + 60
+        # The swept job goes back to the queue behind the others: on slow cores the other
+        # workers may need minutes to reach it.
+        deadline = time.monotonic() + 300
         while ProcessingJob.objects.get(pk=job.pk).attempts == job.attempts:
             if time.monotonic() > deadline:
                 pytest.fail(f"the frozen worker's job ({job}) was never taken over")
             time.sleep(0.2)
         os.killpg(proc.pid, signal.SIGCONT)
-        self.procs[f"zombie-{worker_id}"] = proc
         return task_id, job.asset_id, job.attempts
 
     def _lease_holder(self):
