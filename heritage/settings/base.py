@@ -155,6 +155,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A process frozen inside a transaction (a paused VM, a stopped worker mid-commit) would
+    # hold its row locks for ever; the server ends such a transaction after this long idle,
+    # so the lease sweep can take the job over. 0 turns it off. Options given in
+    # DATABASE_URL come after, and win.
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _pg_options["options"] = (
+        "-c idle_in_transaction_session_timeout="
+        f"{env_int('DSS_DB_IDLE_TRANSACTION_SECONDS', 600) * 1000} "
+        + _pg_options.get("options", "")
+    ).strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -42,7 +42,12 @@ def claim_job(asset: MediaAsset, key: str) -> ProcessingJob | None:
     held by a worker whose lease has not run out."""
     with transaction.atomic():
         job, _ = ProcessingJob.objects.get_or_create(asset=asset, plan_key=key)
-        job = ProcessingJob.objects.select_for_update().get(pk=job.pk)
+        # Locked: another worker is claiming or committing it (or froze doing so, until
+        # the database ends its transaction); either way not ours now, and not worth a wait
+        # that could last as long as that freeze.
+        job = ProcessingJob.objects.select_for_update(skip_locked=True).filter(pk=job.pk).first()
+        if job is None:
+            return None
         now = timezone.now()
         if job.state in (ProcessingJob.State.DONE, ProcessingJob.State.FAILED):
             return None

@@ -18,6 +18,7 @@ done), but the sweep avoids it: a job it queued has a pending task at the next s
 """
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from ..models import AssetState, MediaAsset, ProcessingJob
@@ -60,20 +61,24 @@ def requeue_abandoned(now=None) -> list[int]:
 def _take_back_expired(now) -> list[int]:
     taken_back = []
     expired = ProcessingJob.objects.filter(state=ProcessingJob.State.RUNNING, lease_until__lt=now)
-    for job in expired.order_by("pk"):
-        if job.attempts >= settings.DSS_MEDIA_MAX_ATTEMPTS:
-            give_up(job, f"the worker stopped during each of {job.attempts} attempts")
-            continue
-        # Fenced and conditional: a sweep running at the same time, or the worker itself
-        # renewing at the last moment, leaves it alone.
-        released = ProcessingJob.objects.filter(
-            pk=job.pk,
-            attempts=job.attempts,
-            state=ProcessingJob.State.RUNNING,
-            lease_until__lt=now,
-        ).update(state=ProcessingJob.State.QUEUED, lease_until=None)
-        if released:
-            taken_back.append(job.asset_id)
+    for job_id in expired.order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            # A locked row belongs to a worker inside its claim or commit; one frozen there
+            # keeps the lock until the database ends its idle transaction
+            # (DSS_DB_IDLE_TRANSACTION_SECONDS). Waiting on it would stop every sweep after
+            # this one: the row is passed over and looked at again next time. The lease is
+            # checked again under the lock: a sweep running at the same time, or the worker
+            # renewing at the last moment, leaves it alone.
+            job = expired.filter(pk=job_id).select_for_update(skip_locked=True).first()
+            if job is None:
+                continue
+            if job.attempts >= settings.DSS_MEDIA_MAX_ATTEMPTS:
+                give_up(job, f"the worker stopped during each of {job.attempts} attempts")
+                continue
+            ProcessingJob.objects.filter(pk=job.pk).update(
+                state=ProcessingJob.State.QUEUED, lease_until=None
+            )
+        taken_back.append(job.asset_id)
     return taken_back
 
 

@@ -20,36 +20,17 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from django_tasks_db.models import DBTaskResult
 from PIL import Image
 
 from media_pipeline.models import DerivativeFile, MediaAsset, ProcessingJob
 from media_pipeline.services.sweep import LOST_WORKER
+from tests.support.postgres import require_postgres, shared_database_url
 
 from .live_site import ROOT, start_worker
 
-PG_URL = os.environ.get("PG_TEST_URL", "postgres://postgres@127.0.0.1:5432/dss")
 WORKERS, JOBS, KILLS = 4, 50, 20
 FFMPEG = ["ffmpeg", "-hide_banner", "-nostdin", "-v", "error", "-y"]
-
-
-def _postgres_answers() -> bool:
-    probe = [sys.executable, str(ROOT / "scripts" / "pg_ready.py"), PG_URL]
-    return subprocess.run(probe, check=False).returncode == 0
-
-
-def _require_postgres() -> None:
-    on_postgres = connection.vendor == "postgresql"
-    required = os.environ.get("REQUIRE_POSTGRES", "") not in ("", "0")
-    if not on_postgres:
-        if required and not _postgres_answers():
-            pytest.fail(
-                f"PostgreSQL is required (REQUIRE_POSTGRES=1) but nothing answers at "
-                f"{PG_URL}: start it with `bash scripts/postgres.sh start`"
-            )
-        pytest.skip("runs in the PostgreSQL pass (DATABASE_URL=postgres://…)")
 
 
 def _make_media(folder: Path) -> list[Path]:
@@ -185,20 +166,21 @@ def _finished() -> int:
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)  # see test_oai_harvest.py
 def test_20_kills_among_4_workers_leave_one_set_of_derivatives_per_asset(tmp_path):
-    _require_postgres()
+    require_postgres()
     data, logs = tmp_path / "data", tmp_path / "logs"
     logs.mkdir()
-    db = settings.DATABASES["default"]
-    login = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))},
         "DJANGO_SETTINGS_MODULE": "heritage.settings.dev",
         # The test database pytest made (migrated), shared with the worker processes.
-        "DATABASE_URL": f"postgres://{login}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
+        "DATABASE_URL": shared_database_url(),
         "DSS_DATA_DIR": str(data),
         "DSS_MEDIA_LEASE_SECONDS": "4",
         "DSS_PUBLISHING_INTERVAL_SECONDS": "1",  # the loop that sweeps leases
         "DSS_HEARTBEAT_SECONDS": "1",
+        # A worker frozen mid-commit holds its job's row lock until the server ends its
+        # transaction (test_frozen_transaction.py).
+        "DSS_DB_IDLE_TRANSACTION_SECONDS": "10",
         "DSS_MEDIA_MAX_ATTEMPTS": "50",  # kills count as attempts; none may give up here
         "DSS_SEARCH_MEMORY_INDEX": "0",
         "DJANGO_LOG_LEVEL": "WARNING",
