@@ -7,7 +7,17 @@ from wagtail.contrib.redirects.models import Redirect
 
 # URL spaces that live outside the language prefix: a 404 there is final, not a hint to try
 # "/vi/<path>" (Wagtail's catch-all would accept any path and turn every 404 into a redirect).
-UNPREFIXED = ("/files/", "/api/", "/admin/", "/documents/", "/static/", "/media/", "/id/", "/oai")
+UNPREFIXED = (
+    "/files/",
+    "/api/",
+    "/admin/",
+    "/documents/",
+    "/static/",
+    "/media/",
+    "/id/",
+    "/oai",
+    "/reference-data/",
+)
 
 
 class LanguagePrefixMiddleware(LocaleMiddleware):

@@ -5,7 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from archive import views_stable
+from archive import views_reference, views_stable
 from search.api.urls import api as search_api_v1
 from search.oai import views as oai_views
 
@@ -29,6 +29,12 @@ urlpatterns = [
     # (the visitor's language is chosen by cookie or Accept-Language) and OAI-PMH.
     re_path(r"^id/(?P<accession>[^/]+)/?$", views_stable.record_by_accession, name="permalink"),
     path("oai", oai_views.endpoint, name="oai"),
+    # The signed reference-data package of the national role (archive/views_reference.py).
+    re_path(
+        r"^reference-data/(?:(?P<name>[A-Za-z0-9_.-]+))?$",
+        views_reference.package_file,
+        name="reference_data",
+    ),
     # IIIF Presentation 3: manifests, collections, a level-0 image service (search/iiif/).
     path("iiif/", include("search.iiif.urls")),
 ]

@@ -40,6 +40,7 @@ from .bundles import (
 )
 
 PACKAGE_NAME = "dss-reference-data"
+DESCRIPTOR = "datapackage.json"
 RESOURCES = {
     "ethnic_groups": ["code", "name_vi", "name_en"],
     "provinces": ["code", "name", "unit_type", "merged_into"],
@@ -118,10 +119,19 @@ def publish(directory: Path, merged: dict[str, str] | None = None) -> str:
     }
     # Ed25519 over the canonical JSON of everything else (the per-file hashes included).
     descriptor["signature"] = signature_of(descriptor, key)
-    (directory / "datapackage.json").write_text(
+    (directory / DESCRIPTOR).write_text(
         json.dumps(descriptor, ensure_ascii=False, indent=2), encoding="utf-8"
     )
     return version
+
+
+def served_file(name: str) -> Path | None:
+    """The published package's file ``name`` (its descriptor or one of its tables), or None:
+    nothing else in or beside the folder is ever offered."""
+    if name not in {DESCRIPTOR} | {f"{table}.csv" for table in RESOURCES}:
+        return None
+    path = Path(settings.DSS_REFERENCE_DATA_DIR) / name
+    return path if path.is_file() else None
 
 
 # Reading -------------------------------------------------------------------------------
@@ -151,8 +161,8 @@ def _read(source: str, name: str) -> bytes:
 def _base(source: str) -> str:
     """The folder or base URL of the package (its datapackage.json's address works too)."""
     source = source.strip()
-    if source.endswith("datapackage.json"):
-        source = source[: -len("datapackage.json")]
+    if source.endswith(DESCRIPTOR):
+        source = source[: -len(DESCRIPTOR)]
     return source.rstrip("/") if _is_url(source) else source
 
 
@@ -189,7 +199,7 @@ def read_package(source: str, *, peer: str | None = None) -> Package:
     officer's explicit choice), each CSV checked against the hash its descriptor gives."""
     source = _base(source)
     try:
-        descriptor = json.loads(_read(source, "datapackage.json"))
+        descriptor = json.loads(_read(source, DESCRIPTOR))
         if not isinstance(descriptor, dict) or descriptor.get("name") != PACKAGE_NAME:
             raise ValueError
         if peer is not None:

@@ -323,6 +323,10 @@ DSS_OPEN_DATA_LICENCE = env_str("DSS_OPEN_DATA_LICENCE", "CC-BY-4.0")
 DSS_OPEN_DATA_DIR = Path(env_str("DSS_OPEN_DATA_DIR", str(DATA_DIR / "open-data")))
 DSS_OPEN_DATA_INTERVAL_HOURS = env_int("DSS_OPEN_DATA_INTERVAL_HOURS", 24)
 
+# Where publish_reference_data writes the signed reference-data package (the national
+# role), served by the site at /reference-data/ for the provinces to pull.
+DSS_REFERENCE_DATA_DIR = Path(env_str("DSS_REFERENCE_DATA_DIR", str(DATA_DIR / "reference-data")))
+
 # Signed bundles and reports (archive/exchange/bundles.py): this instance's Ed25519 private
 # key, written by `manage.py generate_signing_key`; peers register its public key.
 DSS_SIGNING_KEY_FILE = Path(

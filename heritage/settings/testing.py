@@ -16,6 +16,7 @@ DSS_ORIGINALS_ROOT = DATA_DIR / "originals"
 DSS_DERIVATIVES_ROOT = DATA_DIR / "derivatives"
 SEARCH_MEMORY_DIR = str(DATA_DIR / "search-copy")
 DSS_OPEN_DATA_DIR = DATA_DIR / "open-data"
+DSS_REFERENCE_DATA_DIR = DATA_DIR / "reference-data"
 
 # Tests run in one process; the shared database cache is exercised by a two-process test
 # (tests/integration/site/test_shared_cache.py) on a real database file.

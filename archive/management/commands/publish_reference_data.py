@@ -1,12 +1,14 @@
-"""python manage.py publish_reference_data DIR [--merged CODE=INTO ...]
+"""python manage.py publish_reference_data [DIR] [--merged CODE=INTO ...]
 
 Writes this (national) archive's groups and units as a versioned data package, signed
 with this archive's key (generate_signing_key), for the provinces to pull with
-pull_reference_data. Serve the folder over HTTPS (docs/exchange.md).
+pull_reference_data. Without DIR it goes to DSS_REFERENCE_DATA_DIR, which the site serves
+at /reference-data/ (docs/exchange.md).
 """
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -18,7 +20,11 @@ class Command(BaseCommand):
     help = "Publish the reference data (groups, units, former units) as a data package."
 
     def add_arguments(self, parser):
-        parser.add_argument("directory")
+        parser.add_argument(
+            "directory",
+            nargs="?",
+            help="default: DSS_REFERENCE_DATA_DIR, served by the site at /reference-data/",
+        )
         parser.add_argument(
             "--merged", action="append", default=[], help="CODE=INTO: unit CODE merged into INTO"
         )
@@ -33,8 +39,9 @@ class Command(BaseCommand):
                     % {"t": text}
                 )
             pairs[code] = into
+        directory = Path(directory or settings.DSS_REFERENCE_DATA_DIR)
         try:
-            version = publish(Path(directory), pairs)
+            version = publish(directory, pairs)
         except ReferenceDataError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(

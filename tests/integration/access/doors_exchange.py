@@ -33,6 +33,39 @@ def _public_changes_only(response, text, role, scenario):
     return problems
 
 
+def _reference_data_url(name):
+    """The reference-data package as the national role publishes it (a key of its own, in a
+    folder of the test's), then the URL of one of its files."""
+
+    def url(world, key):
+        if not getattr(world, "reference_data_published", False):
+            import tempfile
+            from pathlib import Path
+
+            from django.conf import settings
+            from django.test import override_settings
+
+            from archive.exchange.bundles import generate_key_pair
+            from archive.exchange.reference_sync import publish
+
+            key_file = Path(tempfile.mkdtemp(prefix="dss-matrix-key-")) / "ed25519.pem"
+            generate_key_pair(key_file)
+            with override_settings(DSS_SIGNING_KEY_FILE=key_file):
+                publish(Path(settings.DSS_REFERENCE_DATA_DIR))
+            world.reference_data_published = True
+        return f"/reference-data/{name}"
+
+    return url
+
+
+def _is_the_package(response, text, role, scenario):
+    """Every visitor gets the package itself, not an empty answer that passes by accident."""
+    if response["Content-Type"] == "application/json":
+        return [] if response.json().get("signature") else ["no signature"]
+    header = response.content.decode().partition("\n")[0]
+    return [] if header == "code,name,unit_type,merged_into" else ["not the provinces table"]
+
+
 def doors(Door):
     return [
         # The JSON API's changes feed (search/api/changes.py), which the JSON harvest
@@ -52,4 +85,8 @@ def doors(Door):
         # administrators only, like the coverage page.
         Door("exchange-reports", lambda w, k: "/admin/exchange/reports/", status=(302, 403)),
         Door("exchange-reports-csv", lambda w, k: "/admin/exchange/reports.csv", status=(302, 403)),
+        # The signed reference-data package (archive/views_reference.py): public lists of
+        # groups and units, the same bytes for everyone, and never a record.
+        Door("reference-data", _reference_data_url(""), check=_is_the_package),
+        Door("reference-data-csv", _reference_data_url("provinces.csv"), check=_is_the_package),
     ]

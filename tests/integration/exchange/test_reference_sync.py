@@ -149,6 +149,37 @@ def test_a_province_pulls_the_signed_package_over_http(reference, tmp_path):
     assert Province.objects.get(pk=cao_bang.pk).name == "Cao Bằng (mới)"
 
 
+def test_the_site_serves_its_package_and_a_province_pulls_it_from_there(
+    reference, tmp_path, settings, client, live_server
+):
+    cao_bang, _record = reference
+    settings.DSS_REFERENCE_DATA_DIR = tmp_path / "served"
+    assert client.get("/reference-data/").status_code == 404  # nothing published yet
+    Province.objects.filter(pk=cao_bang.pk).update(name="Cao Bằng (mới)")
+    assert str(tmp_path / "served") in _run("publish_reference_data")  # the served folder
+    Province.objects.filter(pk=cao_bang.pk).update(name="Cao Bằng")
+
+    descriptor = client.get("/reference-data/")
+    assert descriptor["Content-Type"] == "application/json"
+    assert json.loads(descriptor.content)["signature"]
+    table = client.get("/reference-data/provinces.csv")
+    assert table["Content-Type"] == "text/csv; charset=utf-8"
+    assert "Cao Bằng (mới)" in table.content.decode()
+    again = client.get("/reference-data/provinces.csv", HTTP_IF_NONE_MATCH=table["ETag"])
+    assert again.status_code == 304 and not again.content
+    # Only the package's own files: not a stray file in the folder, nor anything beside it.
+    (settings.DSS_REFERENCE_DATA_DIR / "notes.txt").write_text("riêng tư")
+    (tmp_path / "key.txt").write_text("riêng tư")
+    for name in ("notes.txt", "..%2Fkey.txt", "datapackage.json.bak", "../key.txt"):
+        assert client.get(f"/reference-data/{name}").status_code == 404, name
+
+    url = f"{live_server.url}/reference-data/"
+    shown = _pull(url)
+    assert "“Cao Bằng” → “Cao Bằng (mới)”" in shown and _still_old(cao_bang)
+    _pull(url, "--apply")
+    assert Province.objects.get(pk=cao_bang.pk).name == "Cao Bằng (mới)"
+
+
 def test_an_unsigned_or_altered_package_is_refused_and_nothing_applied(reference, tmp_path):
     cao_bang, _record = reference
     folder = _renamed_package(tmp_path, cao_bang)

@@ -281,25 +281,27 @@ def test_signed_bundle_and_report_and_a_tampered_copy(instances):
 
 
 def test_a_unit_rename_goes_down_after_the_diff(instances):
-    province, national, _neighbour, root = instances
+    province, national, _neighbour, _root = instances
     national.shell(
         "from archive.models import Province as P; "
         "P.objects.filter(name='Lào Cai').update(name='Lào Cai (tỉnh mới)')"
     )
     # Signed with the aggregator's key, which the province registered as the peer
-    # "national"; pulled over HTTP, as nginx serves the published folder.
-    from tests.support.static_server import serve_folder
-
+    # "national"; published to the folder the aggregator's site serves at /reference-data/,
+    # and pulled from there over HTTP.
     key = national.manage("generate_signing_key").stdout.strip().splitlines()[-1]
     province.shell(
         "from archive.models import Peer; Peer.objects.create(label='national', "
         f"name='Trung ương', base_url='http://national.example/oai', public_key='{key}')"
     )
-    national.manage("publish_reference_data", str(root / "reference"))
-    with serve_folder(root / "reference") as url:
+    national.manage("publish_reference_data")
+    url = f"{national.serve()}/reference-data/"
+    try:
         shown = province.manage("pull_reference_data", url, "--peer", "national").stdout
         assert "“Lào Cai”" in shown and "“Lào Cai (tỉnh mới)”" in shown
         province.manage("pull_reference_data", url, "--peer", "national", "--apply")
+    finally:
+        national.stop()
     name = province.shell(
         "from archive.models import Province as P; print(P.objects.filter(name__startswith="
         "'Lào Cai').values_list('name', flat=True).get())"
