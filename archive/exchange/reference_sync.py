@@ -28,7 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import EthnicGroup, FormerProvince, Province, RecordPage
+from ..models import AppliedReferenceData, EthnicGroup, FormerProvince, Province, RecordPage
 from ..services.slugs import ascii_slug
 from . import fetch
 from .bundles import (
@@ -141,6 +141,8 @@ def served_file(name: str) -> Path | None:
 class Package:
     version: str
     tables: dict[str, list[dict]]
+    source: str = ""
+    signed_by: str = ""  # the registered peer whose key was checked; empty: read unsigned
 
 
 # A reference package is a few hundred kB: a larger answer is not one.
@@ -223,7 +225,7 @@ def read_package(source: str, *, peer: str | None = None) -> Package:
         raise ReferenceDataError(str(exc)) from exc
     if set(tables) != set(RESOURCES):
         raise ReferenceDataError(_("The reference data package is missing a table."))
-    return Package(descriptor.get("version", ""), tables)
+    return Package(descriptor.get("version", ""), tables, source, peer or "")
 
 
 # The diff ------------------------------------------------------------------------------
@@ -337,7 +339,17 @@ def apply_package(package: Package) -> Diff:
         FormerProvince.objects.update_or_create(
             code=row["code"], defaults={"name": row["name"], "successor": units[row["successor"]]}
         )
+    AppliedReferenceData.objects.create(
+        version=package.version[:64],
+        signed_by=package.signed_by,
+        source=package.source[:500],
+        changes=len(changes.changes),
+    )
     return changes
+
+
+def last_applied() -> AppliedReferenceData | None:
+    return AppliedReferenceData.objects.first()
 
 
 def _merge(code: str, into_code: str) -> None:

@@ -1,6 +1,7 @@
 from .accession import AccessionCounter
 from .collections import CollectionIndexPage, CollectionItem, CollectionPage
 from .exchange import HarvestedRecord, Peer, PeerProtocol
+from .exchange_reference import AppliedReferenceData
 from .exchange_reports import ReceivedReport
 from .groups import EthnicGroup
 from .labels import TKLabel
@@ -40,6 +41,7 @@ __all__ = [
     "AccessRequest",
     "AccessRequestStatus",
     "AccessionCounter",
+    "AppliedReferenceData",
     "AssetProtocols",
     "CollectionIndexPage",
     "CollectionItem",

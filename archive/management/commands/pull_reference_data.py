@@ -7,12 +7,14 @@ differences are shown.
 """
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from archive.exchange.reference_sync import (
     ReferenceDataError,
     apply_package,
     diff,
+    last_applied,
     read_package,
 )
 
@@ -58,3 +60,17 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(_("Nothing applied yet: run again with --apply."))
+        if not apply:
+            self.stdout.write(_last_applied_sentence())
+
+
+def _last_applied_sentence() -> str:
+    """Which version the groups and units here come from, so the diff above has a baseline."""
+    last = last_applied()
+    if last is None:
+        return _("No reference data package has been applied here yet.")
+    return _("Last applied here: version %(v)s on %(when)s, from %(source)s.") % {
+        "v": last.version,
+        "when": timezone.localtime(last.applied_at).strftime("%Y-%m-%d %H:%M"),
+        "source": last.source,
+    }

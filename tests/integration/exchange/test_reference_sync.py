@@ -10,7 +10,14 @@ import json
 import pytest
 from django.core.management.base import CommandError
 
-from archive.models import EthnicGroup, FormerProvince, Peer, Province, RecordPage
+from archive.models import (
+    AppliedReferenceData,
+    EthnicGroup,
+    FormerProvince,
+    Peer,
+    Province,
+    RecordPage,
+)
 from archive.services.queries import records_in_province_q
 from archive.services.reference_data import load_reference_data
 from tests.factories import make_record
@@ -76,6 +83,29 @@ def test_a_unit_rename_is_shown_then_applied(reference, tmp_path):
     assert Province.objects.get(pk=cao_bang.pk).name == "Cao Bằng (mới)"
     assert list(RecordPage.objects.get(pk=record.pk).provinces.all()) == [cao_bang]
     assert "up to date" in _pull(source)
+
+
+def test_the_province_keeps_which_version_it_applied_and_from_where(reference, tmp_path):
+    cao_bang, _record = reference
+    source = _renamed_package(tmp_path, cao_bang)
+    version = json.loads((tmp_path / "ref" / "datapackage.json").read_text())["version"]
+    assert "No reference data package has been applied here yet." in _pull(source)
+    assert "chưa áp dụng gói dữ liệu tham chiếu nào" in _pull(source, lang="vi")
+    _pull(source, "--apply")
+    applied = AppliedReferenceData.objects.get()
+    assert (applied.version, applied.signed_by, applied.source, applied.changes) == (
+        version,
+        "national",
+        source,
+        1,
+    )
+    shown = _pull(source)
+    assert "up to date" in shown and f"Last applied here: version {version} on " in shown
+    assert source in shown
+    # An unsigned read, applied, is recorded as such.
+    _run("pull_reference_data", source, "--unsigned", "--apply")
+    assert AppliedReferenceData.objects.first().signed_by == ""
+    assert AppliedReferenceData.objects.count() == 2
 
 
 def test_a_group_rename_keeps_its_records_and_slug(reference, tmp_path):
