@@ -140,6 +140,8 @@ register_snippet(CatalogueViewSetGroup)
 
 # Exchange with other archives (archive/exchange/admin.py): peers and the coverage page.
 register_snippet(exchange_admin.PeerViewSet)
+exchange_admin.install_view_only_policy()  # before its viewset reads it
+register_snippet(exchange_admin.AppliedReferenceDataViewSet)
 hooks.register("register_admin_urls", exchange_admin.admin_urls)
 hooks.register("register_admin_menu_item", exchange_admin.coverage_menu_item)
 # Reports received from provinces (archive/exchange/reports_admin.py).

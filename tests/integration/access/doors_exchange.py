@@ -85,6 +85,13 @@ def doors(Door):
         # administrators only, like the coverage page.
         Door("exchange-reports", lambda w, k: "/admin/exchange/reports/", status=(302, 403)),
         Door("exchange-reports-csv", lambda w, k: "/admin/exchange/reports.csv", status=(302, 403)),
+        # The reference-data versions applied here (archive/exchange/admin.py): a read-only
+        # admin list for administrators, which holds no record either.
+        Door(
+            "reference-data-applied",
+            lambda w, k: "/admin/snippets/archive/appliedreferencedata/",
+            status=(302, 403),
+        ),
         # The signed reference-data package (archive/views_reference.py): public lists of
         # groups and units, the same bytes for everyone, and never a record.
         Door("reference-data", _reference_data_url(""), check=_is_the_package),

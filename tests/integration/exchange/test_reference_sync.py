@@ -20,7 +20,7 @@ from archive.models import (
 )
 from archive.services.queries import records_in_province_q
 from archive.services.reference_data import load_reference_data
-from tests.factories import make_record
+from tests.factories import make_record, make_user
 from tests.support.commands import command_output as _run
 from tests.support.static_server import serve_folder
 
@@ -106,6 +106,25 @@ def test_the_province_keeps_which_version_it_applied_and_from_where(reference, t
     _run("pull_reference_data", source, "--unsigned", "--apply")
     assert AppliedReferenceData.objects.first().signed_by == ""
     assert AppliedReferenceData.objects.count() == 2
+
+
+def test_the_admin_lists_what_was_applied_and_lets_nobody_change_it(reference, tmp_path, client):
+    cao_bang, _record = reference
+    source = _renamed_package(tmp_path, cao_bang)
+    _pull(source, "--apply")
+    applied = AppliedReferenceData.objects.get()
+    client.force_login(make_user(is_superuser=True, is_staff=True))
+    base = "/admin/snippets/archive/appliedreferencedata/"
+    listing = client.get(base, HTTP_ACCEPT_LANGUAGE="en")
+    assert listing.status_code == 200
+    text = listing.content.decode()
+    assert applied.version in text and "national" in text
+    assert f"{base}add/" not in text  # no button to add history by hand
+    for url in (f"{base}add/", f"{base}edit/{applied.pk}/", f"{base}delete/{applied.pk}/"):
+        assert client.get(url).status_code in (302, 403), url
+    assert client.post(f"{base}delete/{applied.pk}/").status_code in (302, 403)
+    assert AppliedReferenceData.objects.filter(pk=applied.pk).exists()
+    assert client.get(f"{base}inspect/{applied.pk}/").status_code == 200
 
 
 def test_a_group_rename_keeps_its_records_and_slug(reference, tmp_path):
