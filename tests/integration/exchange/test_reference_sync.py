@@ -198,6 +198,9 @@ def test_a_province_pulls_the_signed_package_over_http(reference, tmp_path):
     assert Province.objects.get(pk=cao_bang.pk).name == "Cao Bằng (mới)"
 
 
+# live_server makes the test transactional; its flush must keep the migrations' rows like
+# every other transactional test's (see test_oai_harvest.py).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_site_serves_its_package_and_a_province_pulls_it_from_there(
     reference, tmp_path, settings, client, live_server
 ):

@@ -142,7 +142,7 @@ def test_the_sweep_goes_on_past_the_job_a_frozen_worker_has_locked(
     frozen_worker(locked, hold=600)
     # The free job is taken back and done again (tasks run inline here); the locked one is
     # left for a later sweep, and the claim that sweep queued for it did not wait either.
-    assert _sweep_within(30) == [free.asset_id]
+    assert _sweep_within(120) == [free.asset_id]
     free.refresh_from_db()
     assert (free.state, free.attempts) == (ProcessingJob.State.DONE, 2)
     locked.refresh_from_db()
@@ -155,7 +155,7 @@ def test_the_database_ends_a_frozen_transaction_and_its_job_is_taken_over(
     locked, _ = two_abandoned_jobs
     zombie = frozen_worker(locked, hold=IDLE_SECONDS * 3)
     deadline = time.monotonic() + 60
-    while _sweep_within(30).count(locked.asset_id) == 0:
+    while _sweep_within(120).count(locked.asset_id) == 0:
         assert time.monotonic() < deadline, "the frozen worker's lock was never released"
         time.sleep(0.5)
     locked.refresh_from_db()
@@ -164,7 +164,10 @@ def test_the_database_ends_a_frozen_transaction_and_its_job_is_taken_over(
     os.killpg(zombie.pid, signal.SIGCONT)
     out, err = zombie.communicate(timeout=60)
     assert zombie.returncode != 0 and "committed" not in out, (out, err)
-    assert "idle-in-transaction" in err, err
+    # The server's own words, or (if the process reads the closed socket first) libpq's.
+    assert "idle-in-transaction" in err or "closed" in err, err
+    locked.refresh_from_db()
+    assert (locked.state, locked.attempts, locked.progress) == (ProcessingJob.State.DONE, 2, 1)
 
 
 def test_every_connection_asks_the_database_to_end_idle_transactions(db):
