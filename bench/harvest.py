@@ -2,11 +2,14 @@
 SQLite databases.
 
     python bench/harvest.py --n 10000
+    python bench/harvest.py --n 2000 --db postgres   # the harvesting side on PostgreSQL
 
 The source instance (``runserver`` on its own database, ``/tmp/dss_bench_harvest_src``) is
 filled by ``bench/search.py``'s loader (public, restricted and closed records) and its OAI
 log by ``bench/oai.py``'s ``fill_log``. The harvesting instance (this process, database
-``/tmp/dss_bench_harvest_dst``) runs ``archive.exchange.harvest.harvest`` — the code behind
+``/tmp/dss_bench_harvest_dst``, or with ``--db postgres`` the database
+``dss_bench_harvest`` of the server at ``PG_TEST_URL``, dropped and made again; start it
+with ``bash scripts/postgres.sh start``) runs ``archive.exchange.harvest.harvest`` — the code behind
 ``manage.py harvest`` — for a full harvest, then again after the source changed 100 records
 (titles edited and published, in another process). Baseline in the same run: the same
 ListRecords pages fetched and parsed (``fetch.get`` + ``parse_page``) without applying.
@@ -34,9 +37,13 @@ SRC = Path("/tmp/dss_bench_harvest_src.sqlite3")
 DST = Path("/tmp/dss_bench_harvest_dst.sqlite3")
 
 
-def configure(path: Path) -> None:
+PG_SERVER = os.environ.get("PG_TEST_URL", "postgres://postgres@127.0.0.1:5432/dss")
+PG_DST = PG_SERVER.rsplit("/", 1)[0] + "/dss_bench_harvest"
+
+
+def configure(database: Path | str) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "heritage.settings.testing"
-    os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+    os.environ["DATABASE_URL"] = database if isinstance(database, str) else f"sqlite:///{database}"
     import django
 
     django.setup()
@@ -64,6 +71,16 @@ def change_source(count: int) -> None:
         page.title_vi = f"{page.title_vi} (sửa)"
         page.title = page.title_vi
         page.save_revision().publish()
+
+
+def fresh_postgres_database() -> str:
+    """An empty database for the harvesting side (the bench's own, never the tests')."""
+    import psycopg
+
+    with psycopg.connect(PG_SERVER, autocommit=True) as conn:
+        conn.execute("DROP DATABASE IF EXISTS dss_bench_harvest")
+        conn.execute("CREATE DATABASE dss_bench_harvest")
+    return PG_DST
 
 
 def _free_port() -> int:
@@ -154,6 +171,9 @@ def main(argv=None) -> int:
     ap.add_argument("--n", type=int, default=10_000)
     ap.add_argument("--changes", type=int, default=100)
     ap.add_argument("--apply", type=int, default=1000, help="made-up records applied alone")
+    ap.add_argument(
+        "--db", choices=["sqlite", "postgres"], default="sqlite", help="the harvesting side's"
+    )
     ap.add_argument("--role", choices=["source", "change"], help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.role == "source":
@@ -171,7 +191,7 @@ def main(argv=None) -> int:
     port = _free_port()
     server = _serve_source(port)
     try:
-        configure(DST)
+        configure(fresh_postgres_database() if args.db == "postgres" else DST)
         from django.core.management import call_command
 
         call_command("migrate", interactive=False, verbosity=0)
@@ -214,6 +234,7 @@ def main(argv=None) -> int:
         (f"incremental after {args.changes} changes: raw walk", raw_inc_items, raw_inc_s),
         (f"incremental after {args.changes} changes: harvest", inc.applied.updated, inc_s),
     ]
+    print(f"harvesting side on {args.db}")
     print(f"{'run':<48} {'records':>8} {'seconds':>8} {'records/s':>10} {'ms/record':>10}")
     for name, count, seconds in rows + alone:
         print(
