@@ -27,7 +27,7 @@ from media_pipeline.models import DerivativeFile, MediaAsset, ProcessingJob
 from media_pipeline.services.sweep import LOST_WORKER
 from tests.support.postgres import require_postgres, shared_database_url
 
-from .live_site import ROOT, start_worker
+from .live_site import ROOT, site_env, start_worker
 
 WORKERS, JOBS, KILLS = 4, 50, 20
 FFMPEG = ["ffmpeg", "-hide_banner", "-nostdin", "-v", "error", "-y"]
@@ -169,22 +169,19 @@ def test_20_kills_among_4_workers_leave_one_set_of_derivatives_per_asset(tmp_pat
     require_postgres()
     data, logs = tmp_path / "data", tmp_path / "logs"
     logs.mkdir()
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))},
-        "DJANGO_SETTINGS_MODULE": "heritage.settings.dev",
+    env = site_env(
+        data,
         # The test database pytest made (migrated), shared with the worker processes.
-        "DATABASE_URL": shared_database_url(),
-        "DSS_DATA_DIR": str(data),
-        "DSS_MEDIA_LEASE_SECONDS": "4",
-        "DSS_PUBLISHING_INTERVAL_SECONDS": "1",  # the loop that sweeps leases
-        "DSS_HEARTBEAT_SECONDS": "1",
+        DATABASE_URL=shared_database_url(),
+        DSS_MEDIA_LEASE_SECONDS="4",
+        DSS_PUBLISHING_INTERVAL_SECONDS="1",  # the loop that sweeps leases
+        DSS_HEARTBEAT_SECONDS="1",
         # A worker frozen mid-commit holds its job's row lock until the server ends its
         # transaction (test_frozen_transaction.py).
-        "DSS_DB_IDLE_TRANSACTION_SECONDS": "10",
-        "DSS_MEDIA_MAX_ATTEMPTS": "50",  # kills count as attempts; none may give up here
-        "DSS_SEARCH_MEMORY_INDEX": "0",
-        "DJANGO_LOG_LEVEL": "WARNING",
-    }
+        DSS_DB_IDLE_TRANSACTION_SECONDS="10",
+        DSS_MEDIA_MAX_ATTEMPTS="50",  # kills count as attempts; none may give up here
+        DSS_SEARCH_MEMORY_INDEX="0",
+    )
     files = _make_media(tmp_path)
     # The workers share the database cache, a table the test settings (a local cache) skip.
     subprocess.run([sys.executable, "manage.py", "createcachetable"], cwd=ROOT, env=env, check=True)
